@@ -1,0 +1,85 @@
+"""The `liqbt` command line: the wiring layer on top of the five rooms.
+
+Commands import their rooms lazily so `liqbt --help` answers instantly. User mistakes become one
+line on stderr and exit code 2; other failures one line and exit code 1; never a bare traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from backtests.config import ConfigError, load_config
+from feeds.errors import LiqbtError
+
+HELP = """liqbt: when the Fed's balance sheet and the money markets change, which cross-asset
+allocations paid, and would you have known in time?
+
+\b
+Examples:
+  liqbt validate backtests/configs/quickstart.yaml
+  liqbt run backtests/configs/quickstart.yaml --snapshot ../shared/data --out /tmp/q
+  LIQBT_SNAPSHOT=../shared/data liqbt run backtests/configs/quickstart.yaml
+"""
+
+app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False, rich_markup_mode=None)
+
+ConfigArg = typer.Argument(..., help="YAML run config", show_default=False, metavar="CONFIG")
+SnapshotOpt = typer.Option(None, "--snapshot", envvar="LIQBT_SNAPSHOT",
+                           help="snapshot directory (fred/, other/, prices/); env LIQBT_SNAPSHOT")
+
+
+def _status(message: str) -> None:
+    typer.echo(f"liqbt: {message}", err=True)
+
+
+@app.command()
+def validate(config: Path = ConfigArg) -> None:
+    """Check a config without running it: every problem on its own line, exit code 2 if any."""
+    loaded = load_config(config)
+    typer.echo(f"{config}: ok ({len(loaded.universe)} sleeves, {len(loaded.signals)} signals, "
+               f"{len(loaded.strategies)} strategies)")
+
+
+@app.command()
+def run(config: Path = ConfigArg, snapshot: Optional[Path] = SnapshotOpt,
+        out: Optional[Path] = typer.Option(None, "--out", help="output folder [runs/<name>/]")
+        ) -> None:
+    """Backtest every strategy of CONFIG and write the report folder (index.html, tearsheets/,
+    summary.json, returns.csv, weights/, manifest.json)."""
+    from backtests.run import resolve_snapshot, run_backtest
+    from reports.outputs import write_run_outputs
+
+    loaded = load_config(config)
+    out_dir = out or Path("runs") / loaded.name
+    result = run_backtest(loaded, config, resolve_snapshot(snapshot, loaded, config), _status)
+    write_run_outputs(result, out_dir, _status)
+    for name, metrics in result.summary.items():
+        typer.echo(f"{name:>24}  CAGR {metrics['cagr']:7.2%}  Sharpe {metrics['sharpe']:5.2f}  "
+                   f"maxDD {metrics['max_drawdown']:7.2%}")
+    typer.echo(f"wrote {out_dir}/index.html")
+
+
+def main() -> None:
+    """Console entry point: typer handles usage errors and --help (exit 2 / 0); liqbt errors
+    become one line and their exit code."""
+    try:
+        app()
+    except ConfigError as exc:
+        for line in exc.lines:
+            typer.echo(line, err=True)
+        sys.exit(exc.exit_code)
+    except LiqbtError as exc:
+        typer.echo(f"liqbt: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("liqbt: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

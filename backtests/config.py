@@ -1,0 +1,107 @@
+"""Run configs: YAML (safe-loaded) -> frozen pydantic models, the only door into the engine.
+
+Validation happens once, here. Every problem becomes one line naming the file, the line, the field
+path and what is allowed; all problems are reported together, and the engine can trust what passes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from feeds.instruments import Instrument, coerce_instrument
+from strategies.schedule import Rebalance
+
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataSection(_Model):
+    snapshot: Path | None = Field(None, description="snapshot directory; else LIQBT_SNAPSHOT")
+    start: date | None = Field(None, description="first backtest session (earlier data = warm-up)")
+    end: date | None = Field(None, description="last session; default: latest common date")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DataSection":
+        if self.start and self.end and self.end <= self.start:
+            raise ValueError(f"end {self.end} is not after start {self.start}; set data.end later "
+                             "than data.start (or leave it out for the latest date)")
+        return self
+
+
+class SignalSection(_Model):
+    fn: str = Field(description="registered signal function (see `liqbt signals --list`)")
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class StrategySection(_Model):
+    name: Annotated[str, Field(pattern=NAME_PATTERN)]
+    rule: str = Field(description="registered rule")
+    params: dict[str, Any] = Field(default_factory=dict)
+    rebalance: Rebalance = "monthly"
+    benchmark: str | None = Field(None, description="strategy or sleeve; default: top-level one")
+
+
+class CostsSection(_Model):
+    fees_bps: float = Field(0.0, ge=0, le=500)
+    slippage_bps: float = Field(0.0, ge=0, le=500)
+
+
+class ExecutionSection(_Model):
+    lag_days: int = Field(1, ge=1, le=20, description="sessions between decision and trade")
+
+
+class ReportSection(_Model):
+    title: str | None = None
+    tearsheets: bool = True
+    risk_free_annual: float = Field(0.0, ge=-0.05, le=0.25, description="for Sharpe/Sortino")
+
+
+class RunConfig(_Model):
+    name: Annotated[str, Field(pattern=NAME_PATTERN)]
+    data: DataSection = DataSection()
+    universe: dict[str, Annotated[Instrument, BeforeValidator(coerce_instrument)]]
+    signals: dict[str, SignalSection] = Field(default_factory=dict)
+    strategies: list[StrategySection] = Field(min_length=1)
+    benchmark: str | None = Field(None, description="strategy or sleeve every tearsheet compares to")
+    costs: CostsSection = CostsSection()
+    execution: ExecutionSection = ExecutionSection()
+    report: ReportSection = ReportSection()
+
+    def strategy(self, name: str) -> StrategySection:
+        return next(s for s in self.strategies if s.name == name)
+
+    def benchmark_of(self, strategy: StrategySection) -> str | None:
+        return strategy.benchmark or self.benchmark
+
+
+class ConfigError(Exception):
+    """One or more config problems, each already formatted as one line."""
+
+    exit_code = 2
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def load_config(path: str | Path) -> RunConfig:
+    """Read, validate and cross-check a run config; raise ConfigError listing every problem."""
+    from backtests.config_checks import check_references, parse_yaml, pydantic_problems
+
+    path = Path(path)
+    raw, locate = parse_yaml(path)
+    problems = check_references(raw, path, locate)
+    try:
+        config = RunConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = pydantic_problems(exc, path, locate) + problems
+    if problems:
+        raise ConfigError(list(dict.fromkeys(problems)))  # ordered, without duplicates
+    return config

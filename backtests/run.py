@@ -1,0 +1,104 @@
+"""One backtest run, end to end on the left four rooms: data -> signals -> weights -> P&L.
+
+`run_backtest` returns plain results; writing pages and files is the reports room's job, and the
+CLI wires the two together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from backtests.config import RunConfig
+from backtests.engine import BacktestResult, ExecutionCosts, simulate
+from backtests.metrics import summarise
+from feeds.errors import InputError
+from feeds.panel import PointInTimePanel
+from feeds.snapshot import SnapshotSource
+from signals import compute_signal
+from strategies import StrategyContext, build_weights
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunResult:
+    """Everything a report needs about one run."""
+
+    config: RunConfig
+    config_path: Path
+    config_sha256: str
+    panel: PointInTimePanel
+    signals: pd.DataFrame
+    strategies: dict[str, BacktestResult]
+    benchmarks: dict[str, pd.Series] = field(default_factory=dict)
+    summary: dict[str, dict] = field(default_factory=dict)
+    benchmark_summary: dict[str, dict] = field(default_factory=dict)
+
+    def benchmark_returns(self, strategy_name: str) -> tuple[str, pd.Series] | None:
+        """(label, daily returns) of the benchmark a strategy is compared with."""
+        label = self.config.benchmark_of(self.config.strategy(strategy_name))
+        if label is None:
+            return None
+        if label in self.strategies:
+            return label, self.strategies[label].returns
+        return f"buy_and_hold_{label}", self.benchmarks[label]
+
+
+def resolve_snapshot(cli_snapshot: str | Path | None, config: RunConfig, config_path: Path
+                     ) -> Path:
+    """--snapshot, then LIQBT_SNAPSHOT, then data.snapshot (relative to the config file)."""
+    for candidate in (cli_snapshot, os.environ.get("LIQBT_SNAPSHOT") or None):
+        if candidate:
+            return Path(candidate).expanduser()
+    if config.data.snapshot is not None:
+        snapshot = config.data.snapshot.expanduser()
+        return snapshot if snapshot.is_absolute() else config_path.parent / snapshot
+    raise InputError("no data source: pass --snapshot DIR, set LIQBT_SNAPSHOT, or set "
+                     "data.snapshot in the config")
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def sleeve_buy_and_hold(prices: pd.Series) -> pd.Series:
+    """Daily returns of holding a sleeve's total-return price path (0 on the first session)."""
+    return prices.pct_change().fillna(0.0)
+
+
+def run_backtest(config: RunConfig, config_path: Path, snapshot: Path,
+                 progress: Progress = lambda message: None) -> RunResult:
+    """Build the point-in-time panel, compute signals, build weights and simulate each strategy."""
+    progress("loading data")
+    source = SnapshotSource(snapshot)
+    start = pd.Timestamp(config.data.start) if config.data.start else None
+    end = pd.Timestamp(config.data.end) if config.data.end else None
+    panel = PointInTimePanel(source, config.universe, start, end)
+    progress("computing signals")
+    signals = {name: compute_signal(panel, section.fn, section.params)
+               for name, section in config.signals.items()}
+    context = StrategyContext(panel.sessions, panel.sleeve_prices, signals, panel.start_position)
+    costs = ExecutionCosts(config.costs.fees_bps, config.costs.slippage_bps,
+                           config.execution.lag_days)
+    results: dict[str, BacktestResult] = {}
+    for strategy in config.strategies:
+        progress(f"simulating {strategy.name}")
+        weights = build_weights(context, strategy.rule, strategy.params, strategy.rebalance)
+        results[strategy.name] = simulate(panel.sleeve_prices, weights, costs, panel.start_position)
+    window = panel.sleeve_prices.iloc[panel.start_position:]
+    benchmark_sleeves = {config.benchmark_of(s) for s in config.strategies} & set(config.universe)
+    benchmarks = {sleeve: sleeve_buy_and_hold(window[sleeve]) for sleeve in sorted(benchmark_sleeves)}
+    rf = config.report.risk_free_annual
+    summary = {name: summarise(result.returns, result.traded_fraction, rf)
+               for name, result in results.items()}
+    benchmark_summary = {f"buy_and_hold_{sleeve}": summarise(series, None, rf)
+                         for sleeve, series in benchmarks.items()}
+    signal_frame = pd.DataFrame(signals, index=panel.sessions).iloc[panel.start_position:]
+    return RunResult(config, config_path, sha256_file(config_path), panel, signal_frame, results,
+                     benchmarks, summary, benchmark_summary)

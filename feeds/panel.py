@@ -1,0 +1,118 @@
+"""The point-in-time panel: the one object signals and strategies read.
+
+It owns the run's trading sessions, the sleeves' price paths, and turns any catalog series into
+"value known at each session's close" (USD bn for amounts). `truncated(t)` rebuilds the same panel
+from data cut at `t`; the truncation tests use it to prove nothing downstream peeks ahead.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Protocol
+
+import numpy as np
+import pandas as pd
+
+from feeds.calendar import trading_sessions
+from feeds.catalog import SeriesSpec, spec_for
+from feeds.errors import DataError
+from feeds.instruments import Instrument
+from feeds.release import known_at_close, publication_dates
+from feeds.snapshot import FileRecord
+
+
+class Source(Protocol):
+    """What the panel needs from a data source (snapshot directory, cache, online)."""
+
+    def observations(self, spec: SeriesSpec) -> pd.Series: ...
+    def prices(self, ticker: str) -> pd.Series: ...
+    def files_used(self) -> list[FileRecord]: ...
+
+
+def _zero_fill_business_days(observations: pd.Series) -> pd.Series:
+    """Take-up series omit days without operations; inside their coverage such a day means zero."""
+    if observations.empty:
+        return observations
+    days = pd.bdate_range(observations.index[0], observations.index[-1])
+    return observations.reindex(observations.index.union(days)).fillna(0.0)
+
+
+class PointInTimePanel:
+    """Sessions x data, each value as known at that session's close."""
+
+    def __init__(self, source: Source, instruments: Mapping[str, Instrument],
+                 start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+                 cutoff: pd.Timestamp | None = None):
+        self.source = source
+        self.instruments = dict(instruments)
+        self.start, self.end, self.cutoff = start, end, cutoff
+        paths = {sleeve: self._cut(instrument.price_path(source))
+                 for sleeve, instrument in self.instruments.items()}
+        last = end if cutoff is None else (cutoff if end is None else min(end, cutoff))
+        self.sessions = trading_sessions(paths, start, last)
+        self.sleeve_prices = pd.DataFrame(
+            {sleeve: self._on_sessions(path) for sleeve, path in paths.items()}, index=self.sessions)
+        self._series_cache: dict[str, pd.Series] = {}
+
+    @property
+    def sleeves(self) -> list[str]:
+        return list(self.instruments)
+
+    @property
+    def start_position(self) -> int:
+        """Index of the first backtest session (earlier sessions are signal warm-up)."""
+        if self.start is None:
+            return 0
+        return int(self.sessions.searchsorted(self.start, side="left"))
+
+    def truncated(self, cutoff: pd.Timestamp | str) -> "PointInTimePanel":
+        """The same panel rebuilt from observations stamped on or before `cutoff`."""
+        return PointInTimePanel(self.source, self.instruments, self.start, self.end,
+                                pd.Timestamp(cutoff))
+
+    def observations(self, series_id: str) -> pd.Series:
+        """Raw stamped observations (native units), cut at the panel's cutoff."""
+        return self._cut(self.source.observations(spec_for(series_id)))
+
+    def series(self, series_id: str) -> pd.Series:
+        """`series_id` as known at each session's close; amounts in USD bn."""
+        if series_id not in self._series_cache:
+            spec = spec_for(series_id)
+            observations = self.observations(series_id)
+            if spec.zero_when_missing:
+                observations = _zero_fill_business_days(observations)
+            values = known_at_close(observations, spec.release, self.sessions)
+            if spec.is_amount:
+                values = values * spec.usd_bn_per_unit
+            values.name = series_id
+            self._series_cache[series_id] = values
+        return self._series_cache[series_id]
+
+    def align(self, stamped: pd.Series, like: str) -> pd.Series:
+        """A series derived from `like`'s observations (same stamps), released under `like`'s rule."""
+        return known_at_close(stamped, spec_for(like).release, self.sessions)
+
+    def first_known_session(self, series_id: str, stamp: pd.Timestamp | str) -> pd.Timestamp:
+        """The first session at whose close the observation stamped `stamp` is public."""
+        spec = spec_for(series_id)
+        published = publication_dates(pd.DatetimeIndex([pd.Timestamp(stamp)]), spec.release)[0]
+        days = self.sessions.values.astype("datetime64[D]")
+        side = "left" if spec.release.usable_same_session() else "right"
+        position = int(np.searchsorted(days, published, side=side))
+        if position >= len(self.sessions):
+            raise DataError(f"{series_id} stamped {stamp} is published after the panel's last session")
+        return self.sessions[position]
+
+    def files_used(self) -> list[FileRecord]:
+        return self.source.files_used()
+
+    def _cut(self, stamped: pd.Series) -> pd.Series:
+        return stamped if self.cutoff is None else stamped.loc[: self.cutoff]
+
+    def _on_sessions(self, path: pd.Series) -> pd.Series:
+        """Prices on the run's sessions; gaps inside an instrument's life carry the last close,
+        dates before its first close stay NaN (never back-filled)."""
+        on_sessions = path.reindex(self.sessions)
+        if path.dropna().empty:
+            return on_sessions
+        alive = self.sessions >= path.dropna().index[0]
+        return on_sessions.ffill().where(alive)

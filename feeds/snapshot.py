@@ -1,0 +1,116 @@
+"""The snapshot-directory source: CSVs laid out like `../shared/data`.
+
+    fred/<ID>.csv, other/<ID>.csv     date,value           (stamped observations, native units)
+    prices/<TICKER>.csv               date,open,high,low,close,adj_close,volume
+
+Offline runs, CI and `liqbt fetch --export` all use this layout. Every file read is recorded with
+its checksum and date range so a run's manifest can say exactly which bytes produced its numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from feeds.catalog import SeriesSpec
+from feeds.errors import DataError, InputError
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """Provenance of one data file a run read."""
+
+    path: str
+    sha256: str
+    first: str
+    last: str
+    rows: int
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "sha256": self.sha256, "first": self.first, "last": self.last,
+                "rows": self.rows}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class SnapshotSource:
+    """Reads stamped observations and prices from a snapshot directory (read-only, memoised)."""
+
+    kind = "snapshot"
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root).expanduser()
+        if not self.root.is_dir():
+            raise InputError(
+                f"snapshot directory '{self.root}' does not exist: pass --snapshot DIR or set "
+                "LIQBT_SNAPSHOT to a folder laid out like ../shared/data (fred/, other/, prices/)")
+        self._frames: dict[Path, pd.DataFrame] = {}
+        self._records: dict[Path, FileRecord] = {}
+
+    def __repr__(self) -> str:
+        return f"SnapshotSource('{self.root}')"
+
+    def has_series(self, spec: SeriesSpec) -> bool:
+        return self._path(spec.folder, spec.id).is_file()
+
+    def has_prices(self, ticker: str) -> bool:
+        return self._path("prices", ticker).is_file()
+
+    def observations(self, spec: SeriesSpec) -> pd.Series:
+        """Stamped observations of `spec` in its native units, NaN rows dropped."""
+        frame = self._read(spec.folder, spec.id, what=f"series '{spec.id}'",
+                           fetch_hint=f"--series {spec.id}")
+        column = "adj_close" if spec.folder == "prices" else "value"
+        series = pd.to_numeric(frame[column], errors="coerce").dropna()
+        series.name = spec.id
+        return series
+
+    def prices(self, ticker: str) -> pd.Series:
+        """Dividend- and split-adjusted closes of `ticker` (the total-return price path)."""
+        frame = self._read("prices", ticker, what=f"ticker '{ticker}'",
+                           fetch_hint=f"--tickers {ticker}")
+        if "adj_close" not in frame.columns:
+            raise DataError(f"{self._path('prices', ticker)}: no 'adj_close' column; the prices "
+                            "layout is date,open,high,low,close,adj_close,volume")
+        series = pd.to_numeric(frame["adj_close"], errors="coerce").dropna()
+        series.name = ticker
+        return series
+
+    def files_used(self) -> list[FileRecord]:
+        return [self._records[path] for path in sorted(self._records)]
+
+    def _path(self, folder: str, name: str) -> Path:
+        return self.root / folder / f"{name}.csv"
+
+    def _read(self, folder: str, name: str, what: str, fetch_hint: str) -> pd.DataFrame:
+        path = self._path(folder, name)
+        if path in self._frames:
+            return self._frames[path]
+        if not path.is_file():
+            raise DataError(f"{what} is not in snapshot '{self.root}' (expected {path}): add the "
+                            f"file, or fetch it with `liqbt fetch {fetch_hint}` and run without "
+                            "--snapshot")
+        try:
+            frame = pd.read_csv(path, index_col="date", parse_dates=["date"])
+        except (ValueError, pd.errors.ParserError) as exc:
+            raise DataError(f"{path}: cannot parse as CSV with a 'date' column ({exc})") from None
+        if frame.index.has_duplicates:
+            first_dup = frame.index[frame.index.duplicated()][0].date()
+            raise DataError(f"{path}: duplicated date {first_dup}; keep one row per date")
+        if not frame.index.is_monotonic_increasing:
+            frame = frame.sort_index()
+        self._frames[path] = frame
+        self._records[path] = FileRecord(
+            path=str(path.relative_to(self.root)), sha256=sha256_of(path),
+            first=str(frame.index[0].date()) if len(frame) else "",
+            last=str(frame.index[-1].date()) if len(frame) else "", rows=len(frame))
+        return frame

@@ -1,0 +1,1 @@
+"""reports — pages and files a quant reads: tearsheets, summary, index, manifest."""

@@ -1,0 +1,56 @@
+"""The panel: sessions, sleeve prices that are never back-filled, truncation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from feeds.errors import DataError, InputError
+from feeds.instruments import TickerInstrument
+from feeds.panel import PointInTimePanel
+from feeds.snapshot import SnapshotSource
+from tests.fakes import MemorySource, business_days
+
+
+def test_late_sleeve_is_nan_before_it_exists_and_run_ends_at_common_last_date():
+    sessions = business_days("2020-01-01", 30)
+    source = MemorySource(prices={"OLD": pd.Series(np.linspace(10, 20, 30), index=sessions),
+                                  "NEW": pd.Series(5.0, index=sessions[10:25])})
+    panel = PointInTimePanel(source, {"old": TickerInstrument(ticker="OLD"),
+                                      "new": TickerInstrument(ticker="NEW")})
+    assert panel.sessions[-1] == sessions[24]
+    assert panel.sleeve_prices["new"].iloc[:10].isna().all()
+    assert panel.sleeve_prices["new"].iloc[10:].notna().all()
+
+
+def test_truncated_panel_sees_nothing_stamped_after_the_cutoff(real_panel):
+    cut = real_panel.truncated("2019-09-18")
+    assert cut.sessions[-1] == pd.Timestamp("2019-09-18")
+    assert cut.observations("SOFR").index[-1] <= pd.Timestamp("2019-09-18")
+    full_value = real_panel.series("SOFR").loc["2019-09-18"]
+    assert cut.series("SOFR").loc["2019-09-18"] == full_value
+
+
+def test_missing_snapshot_and_missing_series_name_themselves(tmp_path, snapshot):
+    with pytest.raises(InputError, match="does not exist"):
+        SnapshotSource(tmp_path / "nope")
+    source = SnapshotSource(snapshot)
+    with pytest.raises(DataError, match=r"ticker 'NOPE' is not in snapshot .*liqbt fetch --tickers NOPE"):
+        source.prices("NOPE")
+
+
+def test_snapshot_records_every_file_it_read_with_checksum(snapshot):
+    source = SnapshotSource(snapshot)
+    source.prices("SPY")
+    (record,) = source.files_used()
+    assert record.path == "prices/SPY.csv" and len(record.sha256) == 64
+    assert record.first == "1993-01-29"
+
+
+def test_duplicated_dates_are_refused(tmp_path):
+    (tmp_path / "prices").mkdir()
+    (tmp_path / "prices" / "X.csv").write_text(
+        "date,open,high,low,close,adj_close,volume\n2020-01-02,1,1,1,1,1,1\n2020-01-02,1,1,1,1,1,1\n")
+    with pytest.raises(DataError, match="duplicated date 2020-01-02"):
+        SnapshotSource(tmp_path).prices("X")
