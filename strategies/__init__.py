@@ -1,12 +1,17 @@
 """strategies — target weights decided at a session's close from signals known then.
 
-A strategy is a registered rule + typed parameters + a rebalance schedule. Rules return a
-DataFrame (sessions x sleeves) of target weights, NaN on sessions where they do not trade.
+A strategy is a registered rule + typed parameters + a rebalance schedule. Rules are vectorised over
+parameter grids (strategies/grid.py) and evaluated on decision sessions only; `build_weights` gives
+one strategy's target weights (sessions x sleeves, NaN where it does not trade).
 Importing this package registers every built-in rule.
 """
 
-from strategies import benchmarks, regime_allocator  # noqa: F401  (registration side effect)
+from strategies import (  # noqa: F401  (registration side effect)
+    benchmarks, gold, regime_allocator, rmp_scenarios, short_vol, small_tech, steepener,
+)
 from strategies.context import StrategyContext
-from strategies.registry import RULES, build_weights, get_rule, rule
+from strategies.registry import RULES, build_weight_grid, build_weights, get_rule, rule
+from strategies.weight_grid import WeightGrid
 
-__all__ = ["RULES", "StrategyContext", "build_weights", "get_rule", "rule"]
+__all__ = ["RULES", "StrategyContext", "WeightGrid", "build_weight_grid", "build_weights",
+           "get_rule", "rule"]

@@ -13,21 +13,25 @@ class StrategyContext:
 
     `prices` are the sleeves' closes (NaN before an instrument exists); `signals` are the configured
     signals by config name; `start_position` is the first backtest session (earlier rows are
-    warm-up history a rule may use but must not trade on).
+    warm-up history a rule may use but must not trade on); `tradable_mask` optionally marks
+    sessions on which a listed sleeve may not be bought (e.g. after a synthetic's termination).
     """
 
     sessions: pd.DatetimeIndex
     prices: pd.DataFrame
     signals: dict[str, pd.Series] = field(default_factory=dict)
     start_position: int = 0
+    tradable_mask: pd.DataFrame | None = None
 
     @property
     def sleeves(self) -> list[str]:
         return list(self.prices.columns)
 
-    def available(self) -> pd.DataFrame:
-        """True where a sleeve has a known close (it exists and can be traded at the next session)."""
-        return self.prices.notna()
+    def tradable(self) -> pd.DataFrame:
+        """True where a sleeve can be bought at the next session: it has a known close and has not
+        been terminated (a synthetic that hit its termination rule stays flat and untradable)."""
+        listed = self.prices.notna()
+        return listed if self.tradable_mask is None else listed & self.tradable_mask
 
     def signal(self, name: str) -> pd.Series:
         return self.signals[name]

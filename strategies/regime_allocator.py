@@ -1,4 +1,4 @@
-"""The regime allocator: a regime label per session -> a weight map over the sleeves.
+"""The liquidity-regime allocator: a regime label per session -> a weight map over the sleeves.
 
 Reads as a sentence: on each rebalance, *select* the regime known at that close, *weigh* the sleeves
 with that regime's map, *constrain* to sleeves that exist (the rest stays in cash).
@@ -6,10 +6,12 @@ with that regime's map, *constrain* to sleeves that exist (the rest stays in cas
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 from pydantic import Field, model_validator
 
-from strategies.context import StrategyContext
+from strategies.benchmarks import check_weight_map
+from strategies.decisions import Decisions
+from strategies.grid import ParamGrid
 from strategies.registry import RuleParams, rule
 
 
@@ -23,10 +25,7 @@ class RegimeAllocatorParams(RuleParams):
     @model_validator(mode="after")
     def _valid(self) -> "RegimeAllocatorParams":
         for regime, weight_map in self.weights.items():
-            if any(w < 0 for w in weight_map.values()):
-                raise ValueError(f"weights.{regime}: weights must be >= 0 (long-only)")
-            if sum(weight_map.values()) > 1.0 + 1e-9:
-                raise ValueError(f"weights.{regime} sums to {sum(weight_map.values()):.4f}; at most 1")
+            check_weight_map(weight_map, f"weights.{regime}")
         if self.fallback not in self.weights:
             raise ValueError(f"fallback '{self.fallback}' has no weight map; add weights.{self.fallback}")
         return self
@@ -38,12 +37,12 @@ class RegimeAllocatorParams(RuleParams):
         return {self.regime_signal}
 
 
-@rule("regime_allocator", RegimeAllocatorParams)
-def regime_allocator(context: StrategyContext, params: RegimeAllocatorParams) -> pd.DataFrame:
+@rule("liquidity_regime", RegimeAllocatorParams)
+def liquidity_regime(d: Decisions, p: ParamGrid) -> np.ndarray:
     """Weights from the regime known at each close, via a regime -> weight-map table."""
-    table = pd.DataFrame(params.weights).T.reindex(columns=context.sleeves).fillna(0.0)
-    labels = context.signal(params.regime_signal).astype(object)
-    labels = labels.where(labels.isin(table.index), params.fallback)
-    weights = table.loc[labels.to_numpy()]
-    weights.index = context.sessions
-    return weights
+    regimes = list(p.weights)
+    table = np.stack([d.vector(p.weights[regime]) for regime in regimes])
+    labels = d.labels(p.regime_signal)
+    row_of = {regime: row for row, regime in enumerate(regimes)}
+    rows = np.array([row_of.get(label, row_of[p.fallback]) for label in labels], dtype=int)
+    return np.broadcast_to(table[rows][:, None, :], d.shape).copy()

@@ -1,13 +1,15 @@
-"""The rule registry: name -> (weights function, typed parameter model).
+"""The rule registry: name -> (vectorised weights function, typed parameter model).
 
-Rule parameter models declare which sleeves and signals they reference so the config layer can
-reject an unknown sleeve or signal with the exact field path before anything runs.
+A rule is `fn(decisions, p) -> ndarray (R, K, S)`: weights at each decision session for each of the
+K parameter combinations. Rule parameter models declare which sleeves and signals they reference, so
+the config layer can reject an unknown sleeve or signal with the exact field path before anything
+runs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -15,7 +17,10 @@ from pydantic import BaseModel, ConfigDict
 
 from feeds.errors import InputError
 from strategies.context import StrategyContext
+from strategies.decisions import Decisions
+from strategies.grid import ParamGrid, expand_grid
 from strategies.schedule import Rebalance, rebalance_mask
+from strategies.weight_grid import WeightGrid
 
 
 class RuleParams(BaseModel):
@@ -30,7 +35,7 @@ class RuleParams(BaseModel):
         return set()
 
 
-RuleFn = Callable[[StrategyContext, RuleParams], pd.DataFrame]
+RuleFn = Callable[[Decisions, ParamGrid], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class RuleDef:
     name: str
     fn: RuleFn
     params: type[RuleParams]
+    default_rebalance: Rebalance
 
     @property
     def summary(self) -> str:
@@ -48,13 +54,14 @@ class RuleDef:
 RULES: dict[str, RuleDef] = {}
 
 
-def rule(name: str, params: type[RuleParams]) -> Callable[[RuleFn], RuleFn]:
-    """Register `fn(context, params) -> target weights (sessions x sleeves)` under `name`."""
+def rule(name: str, params: type[RuleParams], default_rebalance: Rebalance = "monthly"
+         ) -> Callable[[RuleFn], RuleFn]:
+    """Register `fn(decisions, params) -> weights (R, K, S)` under `name`."""
 
     def register(fn: RuleFn) -> RuleFn:
         if name in RULES:
             raise ValueError(f"rule '{name}' registered twice")
-        RULES[name] = RuleDef(name, fn, params)
+        RULES[name] = RuleDef(name, fn, params, default_rebalance)
         return fn
 
     return register
@@ -67,20 +74,41 @@ def get_rule(name: str) -> RuleDef:
         raise InputError(f"unknown rule '{name}': choose one of {', '.join(sorted(RULES))}") from None
 
 
-def build_weights(context: StrategyContext, rule_name: str, params: RuleParams | dict,
-                  rebalance: Rebalance) -> pd.DataFrame:
-    """Target weights of one strategy: the rule's weights kept on decision sessions only.
+def build_weight_grid(context: StrategyContext, rule_name: str,
+                      params: RuleParams | Mapping[str, Any],
+                      rebalance: Rebalance | None = None,
+                      grid: Mapping[str, Sequence[Any]] | None = None) -> WeightGrid:
+    """Weights of rule `rule_name` for every combination of `grid` (K = 1 without a grid).
 
-    On a decision session every sleeve gets a weight (a sleeve the rule leaves out gets 0). Sleeves
-    without a known price at a decision are set to 0 and their share stays in cash: a sleeve joins
-    when its instrument exists, it is never back-filled.
+    Constrain step: on each decision session every sleeve gets a weight (0 if the rule leaves it
+    out); sleeves that are not tradable at the decision (not listed yet, or terminated) get 0 and
+    their share stays in cash — a sleeve joins when its instrument exists, it is never back-filled.
     """
     definition = get_rule(rule_name)
-    if not isinstance(params, RuleParams):
-        params = definition.params.model_validate(params)
-    weights = definition.fn(context, params).reindex(index=context.sessions,
-                                                     columns=context.sleeves)
-    decide = rebalance_mask(context.sessions, rebalance, context.start_position)
-    weights = weights.fillna(0.0).where(context.available(), 0.0)
-    weights.loc[~decide] = np.nan
-    return weights
+    param_grid = expand_grid(definition.params, params, grid)
+    schedule = rebalance or definition.default_rebalance
+    idx = np.flatnonzero(rebalance_mask(context.sessions, schedule, context.start_position))
+    decisions = Decisions(context, idx, param_grid.size)
+    weights = np.asarray(definition.fn(decisions, param_grid), dtype=float)
+    if weights.shape != decisions.shape:
+        raise ValueError(f"rule '{rule_name}' returned shape {weights.shape}, "
+                         f"expected {decisions.shape}")
+    tradable = context.tradable().to_numpy()[idx]
+    weights = np.where(tradable[:, None, :], np.nan_to_num(weights, nan=0.0), 0.0)
+    _check_long_only(rule_name, weights)
+    return WeightGrid(context.sessions, context.sleeves, idx, np.ascontiguousarray(
+        weights.transpose(1, 0, 2)), param_grid.combos)
+
+
+def build_weights(context: StrategyContext, rule_name: str, params: RuleParams | Mapping[str, Any],
+                  rebalance: Rebalance | None = None) -> pd.DataFrame:
+    """Target weights of one strategy (sessions x sleeves, NaN where it does not decide)."""
+    return build_weight_grid(context, rule_name, params, rebalance).frame(0)
+
+
+def _check_long_only(rule_name: str, weights: np.ndarray) -> None:
+    """Rules are long-only and unlevered; a violation is a bug in the rule, not user input."""
+    if (weights < -1e-12).any():
+        raise ValueError(f"rule '{rule_name}' produced a negative weight")
+    if (weights.sum(axis=-1) > 1 + 1e-9).any():
+        raise ValueError(f"rule '{rule_name}' produced weights summing above 1")

@@ -19,7 +19,7 @@ signals:
   regime: {fn: liquidity_regime, params: {weeks: 4}}
 strategies:
   - name: alloc
-    rule: regime_allocator
+    rule: liquidity_regime
     params:
       regime_signal: regime
       weights: {neutral: {equities: 0.5, gold: 0.5}}

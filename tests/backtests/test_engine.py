@@ -89,7 +89,7 @@ def _regime_runs(lag: int, costs_bps: float, t: int = 120):
     runs = []
     for signal in (labels, flipped):
         context = StrategyContext(sessions, prices, {"regime": signal})
-        weights = build_weights(context, "regime_allocator", params, "daily")
+        weights = build_weights(context, "liquidity_regime", params, "daily")
         runs.append(simulate(prices, weights, ExecutionCosts(costs_bps, costs_bps, lag)).returns)
     return runs
 

@@ -30,7 +30,7 @@ def test_regime_allocator_weights_follow_the_label_known_at_each_close():
     context = StrategyContext(sessions, prices, {"regime": labels})
     params = {"regime_signal": "regime", "fallback": "calm",
               "weights": {"calm": {"risk": 0.8, "safe": 0.2}, "alarm": {"safe": 1.0}}}
-    weights = build_weights(context, "regime_allocator", params, "daily")
+    weights = build_weights(context, "liquidity_regime", params, "daily")
     assert weights["risk"].tolist() == [0.8, 0.8, 0.8, 0.0, 0.0, 0.8]
     assert weights["safe"].tolist() == [0.2, 0.2, 0.2, 1.0, 1.0, 0.2]
 

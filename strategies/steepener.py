@@ -1,0 +1,48 @@
+"""Claim 4, "don't sit in cash or T-bills: put on a 2s10s steepener": hold the steepener sleeve in
+place of cash after an RMP/QE announcement or while the Fed adds reserves."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from strategies.benchmarks import check_weight_map
+from strategies.decisions import Decisions
+from strategies.grid import ParamGrid
+from strategies.registry import RuleParams, rule
+
+
+class SteepenerParams(RuleParams):
+    steepener_sleeve: str = Field(description="sleeve holding the 2s10s steepener")
+    cash_sleeve: str | None = Field(None, description="T-bill sleeve; None = uninvested cash")
+    sleeve_weight: float = Field(0.4, gt=0, le=1, description="book share in steepener-or-cash")
+    days_since_signal: str = Field(description="sessions since the last RMP/QE announcement")
+    within_days: float = Field(63, ge=0, description="hold for this many sessions after one")
+    pace_signal: str | None = Field(None, description="pace in effect (USD bn/month), optional")
+    adding_above: float = Field(0.0, description="pace above this = the Fed is adding reserves")
+    rest: dict[str, float] = Field(default_factory=dict, description="core mix for the remainder")
+
+    @model_validator(mode="after")
+    def _valid_rest(self) -> "SteepenerParams":
+        check_weight_map(self.rest, "rest")
+        return self
+
+    def sleeves_referenced(self) -> set[str]:
+        return {self.steepener_sleeve, *self.rest} | ({self.cash_sleeve} if self.cash_sleeve else set())
+
+    def signals_referenced(self) -> set[str]:
+        return {self.days_since_signal} | ({self.pace_signal} if self.pace_signal else set())
+
+
+@rule("steepener", SteepenerParams)
+def steepener(d: Decisions, p: ParamGrid) -> np.ndarray:
+    """Steepener instead of cash within `within_days` of an RMP/QE announcement or while adding."""
+    adding = d.numeric(p.days_since_signal) <= p.within_days
+    if p.pace_signal:
+        adding = adding | (d.numeric(p.pace_signal) > p.adding_above)
+    hold = np.where(adding, p.sleeve_weight, 0.0)
+    fixed = {p.steepener_sleeve: hold}
+    if p.cash_sleeve:
+        fixed[p.cash_sleeve] = p.sleeve_weight - hold
+    core = d.blend({}, rest=p.rest) * (1.0 - p.sleeve_weight)[None, :, None]
+    return d.blend(fixed, rest={}) + core

@@ -1,0 +1,69 @@
+"""Grids: one vectorised build equals the single-combination builds, exactly."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from feeds.errors import InputError
+from strategies import StrategyContext, build_weight_grid, build_weights
+from tests.fakes import business_days
+
+
+@pytest.fixture(scope="module")
+def ctx() -> StrategyContext:
+    sessions = business_days("2015-01-01", 900)
+    rng = np.random.default_rng(1)
+    prices = pd.DataFrame(100 * np.exp(np.cumsum(rng.normal(0, 0.01, (900, 4)), axis=0)),
+                          index=sessions, columns=["spy", "gld", "ief", "svol"])
+    stance = pd.Series(rng.choice(["QE", "RMP", "neutral", "QT"], 900), index=sessions)
+    regime = pd.Series(rng.choice(["expanding", "neutral", "stress"], 900), index=sessions)
+    return StrategyContext(sessions, prices, {
+        "stance": stance, "regime": regime,
+        "trend": pd.Series(rng.normal(0, 1, 900), index=sessions),
+        "ts": pd.Series(rng.uniform(0.8, 1.2, 900), index=sessions)}, start_position=50)
+
+
+GOLD = {"gold_sleeve": "gld", "stance_signal": "stance", "liquidity_signal": "trend",
+        "rest": {"spy": 0.6, "ief": 0.4}}
+
+
+def test_3x3x2_grid_equals_its_18_single_builds(ctx):
+    grid = {"base_weight": [0.0, 0.05, 0.1], "overweight": [0.2, 0.3, 0.4],
+            "rising_above": [-0.5, 0.5]}
+    built = build_weight_grid(ctx, "gold", GOLD, "monthly", grid)
+    assert built.size == 18
+    for k, values in enumerate(itertools.product(*grid.values())):
+        single = build_weights(ctx, "gold", {**GOLD, **dict(zip(grid, values))}, "monthly")
+        assert np.array_equal(built.frame(k).to_numpy(), single.to_numpy(), equal_nan=True)
+    assert list(built.combos.columns) == list(grid)
+
+
+def test_grid_over_an_integer_window_parameter(ctx):
+    params = {"short_vol_sleeve": "svol", "regime_signal": "regime", "term_structure_signal": "ts",
+              "rest": {"ief": 1.0}}
+    grid = {"vol_window": [10, 20, 60], "max_weight": [0.1, 0.25]}
+    built = build_weight_grid(ctx, "short_vol", params, "weekly", grid)
+    for k, (window, cap) in enumerate(itertools.product(*grid.values())):
+        single = build_weights(ctx, "short_vol", {**params, "vol_window": window,
+                                                  "max_weight": cap}, "weekly")
+        assert np.array_equal(built.frame(k).to_numpy(), single.to_numpy(), equal_nan=True)
+
+
+def test_to_frame_has_parameter_levels_then_sleeve(ctx):
+    built = build_weight_grid(ctx, "gold", GOLD, "monthly", {"overweight": [0.2, 0.3]})
+    frame = built.to_frame()
+    assert frame.columns.names == ["overweight", "sleeve"]
+    assert frame[(0.3, "gld")].dropna().max() == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("grid, message", [
+    ({"gold_sleeve": ["gld"]}, "not a numeric parameter"),
+    ({"overweight": [0.2, 1.5]}, "value 1.5"),
+    ({"overweight": []}, "non-empty list")])
+def test_bad_grid_axes_are_named(ctx, grid, message):
+    with pytest.raises(InputError, match=message):
+        build_weight_grid(ctx, "gold", GOLD, "monthly", grid)
