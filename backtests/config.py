@@ -10,9 +10,10 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from feeds.instruments import Instrument, coerce_instrument
+from feeds.instruments import InstrumentField
+from feeds.quality import QualityPolicy
 from strategies.schedule import Rebalance
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -26,6 +27,7 @@ class DataSection(_Model):
     snapshot: Path | None = Field(None, description="snapshot directory; else LIQBT_SNAPSHOT")
     start: date | None = Field(None, description="first backtest session (earlier data = warm-up)")
     end: date | None = Field(None, description="last session; default: latest common date")
+    quality: QualityPolicy = Field(QualityPolicy(), description="data-quality checks on load")
 
     @model_validator(mode="after")
     def _ordered(self) -> "DataSection":
@@ -66,7 +68,7 @@ class ReportSection(_Model):
 class RunConfig(_Model):
     name: Annotated[str, Field(pattern=NAME_PATTERN)]
     data: DataSection = DataSection()
-    universe: dict[str, Annotated[Instrument, BeforeValidator(coerce_instrument)]]
+    universe: dict[str, InstrumentField]
     signals: dict[str, SignalSection] = Field(default_factory=dict)
     strategies: list[StrategySection] = Field(min_length=1)
     benchmark: str | None = Field(None, description="strategy or sleeve every tearsheet compares to")

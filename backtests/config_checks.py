@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from backtests.config import ConfigError, RunConfig
 from feeds.errors import LiqbtError
+from feeds.instruments import INSTRUMENT_KINDS
 from signals import get_signal
 from strategies import get_rule
 
@@ -107,7 +108,8 @@ def pydantic_problems(exc: ValidationError, path: Path, locate: Locate,
         loc = prefix + tuple(part for part in error["loc"] if not _is_union_tag(part))
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
-            owner = _owner(model, loc[len(prefix):])
+            tags = [part for part in error["loc"] if _is_union_tag(part)]
+            owner = INSTRUMENT_KINDS[tags[-1]] if tags else _owner(model, loc[len(prefix):])
             allowed = ", ".join(owner.model_fields) if owner else "see the documented schema"
             message = f"unknown key '{loc[-1]}'; allowed keys here: {allowed}"
         elif error["type"] == "missing":
@@ -119,7 +121,8 @@ def pydantic_problems(exc: ValidationError, path: Path, locate: Locate,
 
 
 def _is_union_tag(part: Any) -> bool:
-    return isinstance(part, str) and part[:1].isupper() and part.endswith("Instrument")
+    """Instrument union tags (class names) that pydantic puts in error locations."""
+    return isinstance(part, str) and part in INSTRUMENT_KINDS
 
 
 def _find_key_paths(obj: Any, needle: str, here: tuple = ()) -> list[tuple]:

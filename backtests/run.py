@@ -79,7 +79,7 @@ def run_backtest(config: RunConfig, config_path: Path, snapshot: Path,
     source = SnapshotSource(snapshot)
     start = pd.Timestamp(config.data.start) if config.data.start else None
     end = pd.Timestamp(config.data.end) if config.data.end else None
-    panel = PointInTimePanel(source, config.universe, start, end)
+    panel = PointInTimePanel(source, config.universe, start, end, quality=config.data.quality)
     progress("computing signals")
     signals = {name: compute_signal(panel, section.fn, section.params)
                for name, section in config.signals.items()}

@@ -7,6 +7,7 @@ from data cut at `t`; the truncation tests use it to prove nothing downstream pe
 
 from __future__ import annotations
 
+from functools import reduce
 from typing import Mapping, Protocol
 
 import numpy as np
@@ -14,8 +15,9 @@ import pandas as pd
 
 from feeds.calendar import trading_sessions
 from feeds.catalog import SeriesSpec, spec_for
-from feeds.errors import DataError
-from feeds.instruments import Instrument
+from feeds.errors import DataError, LiqbtError
+from feeds.instruments import Instrument, PricePath
+from feeds.quality import CheckedSource, QualityIssue, QualityPolicy
 from feeds.release import known_at_close, publication_dates
 from feeds.snapshot import FileRecord
 
@@ -37,21 +39,61 @@ def _zero_fill_business_days(observations: pd.Series) -> pd.Series:
 
 
 class PointInTimePanel:
-    """Sessions x data, each value as known at that session's close."""
+    """Sessions x data, each value as known at that session's close.
+
+    `sleeve_prices` (sessions x sleeves) are the sleeves' price paths: NaN before an instrument
+    exists, the last close carried over gaps inside its life, and flat after it was closed
+    (terminated, or cut with `until:`). `sleeve_tradable` (same shape, bool) says where a sleeve can
+    be held: False before its first price and from its closing session on. Every ticker and series
+    passes the data-quality checks once, as loaded (`quality_issues`).
+    """
 
     def __init__(self, source: Source, instruments: Mapping[str, Instrument],
                  start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
-                 cutoff: pd.Timestamp | None = None):
+                 cutoff: pd.Timestamp | None = None, quality: QualityPolicy | None = None,
+                 *, checked: CheckedSource | None = None):
         self.source = source
+        self.quality = quality or QualityPolicy()
+        self.checked = checked or CheckedSource(source, self.quality)
         self.instruments = dict(instruments)
         self.start, self.end, self.cutoff = start, end, cutoff
-        paths = {sleeve: self._cut(instrument.price_path(source))
-                 for sleeve, instrument in self.instruments.items()}
         last = end if cutoff is None else (cutoff if end is None else min(end, cutoff))
-        self.sessions = trading_sessions(paths, start, last)
+        self.sleeve_paths, self.sessions = self._build_paths(start, last)
         self.sleeve_prices = pd.DataFrame(
-            {sleeve: self._on_sessions(path) for sleeve, path in paths.items()}, index=self.sessions)
+            {sleeve: self._on_sessions(path.prices) for sleeve, path in self.sleeve_paths.items()},
+            index=self.sessions)
+        self.sleeve_tradable = pd.DataFrame(
+            {sleeve: self._tradable(path) for sleeve, path in self.sleeve_paths.items()},
+            index=self.sessions)
         self._series_cache: dict[str, pd.Series] = {}
+
+    def _build_paths(self, start: pd.Timestamp | None, last: pd.Timestamp | None
+                     ) -> tuple[dict[str, PricePath], pd.DatetimeIndex]:
+        """Exchange sleeves first (their dates are the sessions), then accrual sleeves on them."""
+        exchange = [s for s, i in self.instruments.items() if not i.prices_on_run_sessions]
+        accrual = [s for s in self.instruments if s not in exchange]
+        paths = {sleeve: self._build(sleeve, None) for sleeve in exchange}
+        if paths:
+            calendar = self._calendar(paths, start, last)
+        else:  # rates-only universe: the union of the series' own dates
+            own = [self._build(sleeve, None).prices.index for sleeve in accrual]
+            calendar = reduce(pd.DatetimeIndex.union, own)
+            calendar = calendar if last is None else calendar[calendar <= last]
+        paths |= {sleeve: self._build(sleeve, calendar) for sleeve in accrual}
+        paths = {sleeve: paths[sleeve] for sleeve in self.instruments}
+        return paths, self._calendar(paths, start, last)
+
+    def _build(self, sleeve: str, sessions: pd.DatetimeIndex | None) -> PricePath:
+        try:
+            return self.instruments[sleeve].build(self.checked, sessions).cut(self.cutoff)
+        except LiqbtError as exc:
+            raise type(exc)(f"universe.{sleeve}: {exc}") from None
+
+    @staticmethod
+    def _calendar(paths: dict[str, PricePath], start: pd.Timestamp | None,
+                  last: pd.Timestamp | None) -> pd.DatetimeIndex:
+        closed = {sleeve for sleeve, path in paths.items() if path.closed_on is not None}
+        return trading_sessions({s: p.prices for s, p in paths.items()}, start, last, closed)
 
     @property
     def sleeves(self) -> list[str]:
@@ -67,11 +109,21 @@ class PointInTimePanel:
     def truncated(self, cutoff: pd.Timestamp | str) -> "PointInTimePanel":
         """The same panel rebuilt from observations stamped on or before `cutoff`."""
         return PointInTimePanel(self.source, self.instruments, self.start, self.end,
-                                pd.Timestamp(cutoff))
+                                pd.Timestamp(cutoff), self.quality, checked=self.checked)
+
+    @property
+    def quality_issues(self) -> list[QualityIssue]:
+        """Every data-quality issue found so far (warned, failed or allow-listed), in load order."""
+        return list(self.checked.issues)
+
+    def sleeve_closures(self) -> dict[str, dict[str, str]]:
+        """Sleeves closed by design: {sleeve: {"date", "reason"}} (for the run manifest)."""
+        return {sleeve: {"date": str(path.closed_on.date()), "reason": path.closed_reason}
+                for sleeve, path in self.sleeve_paths.items() if path.closed_on is not None}
 
     def observations(self, series_id: str) -> pd.Series:
         """Raw stamped observations (native units), cut at the panel's cutoff."""
-        return self._cut(self.source.observations(spec_for(series_id)))
+        return self._cut(self.checked.observations(spec_for(series_id)))
 
     def series(self, series_id: str) -> pd.Series:
         """`series_id` as known at each session's close; amounts in USD bn."""
@@ -116,3 +168,11 @@ class PointInTimePanel:
             return on_sessions
         alive = self.sessions >= path.dropna().index[0]
         return on_sessions.ffill().where(alive)
+
+    def _tradable(self, path: PricePath) -> pd.Series:
+        """True from the first price until (excluding) the session the sleeve was closed on."""
+        tradable = self.sessions >= path.prices.index[0] if len(path.prices) else \
+            np.zeros(len(self.sessions), bool)
+        if path.closed_on is not None:
+            tradable = tradable & (self.sessions < path.closed_on)
+        return pd.Series(tradable, index=self.sessions, dtype=bool)

@@ -48,6 +48,8 @@ def build_manifest(result) -> dict:
                      "count": int(len(window)),
                      "warmup_first": str(panel.sessions[0].date())},
         "data_files": [record.as_dict() for record in panel.files_used()],
+        "data_quality": [issue.as_dict() for issue in panel.quality_issues],
+        "sleeve_closures": panel.sleeve_closures(),
         "packages": package_versions(),
         "git_commit": git_commit(),
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),

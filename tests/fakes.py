@@ -18,6 +18,9 @@ class MemorySource:
         self.series = series or {}
         self.price_paths = prices or {}
 
+    def __repr__(self) -> str:
+        return "MemorySource"
+
     def observations(self, spec: SeriesSpec) -> pd.Series:
         return self.series[spec.id].rename(spec.id)
 

@@ -1,0 +1,130 @@
+"""What every instrument shares: the data it reads, the path it returns, how returns compound.
+
+An instrument turns raw data (adjusted closes, FRED series) into one daily price path for a sleeve.
+Two kinds of calendar exist. *Exchange* instruments (tickers, and synthetics built from tickers)
+price on their own trading dates, and those dates make up the run's sessions. *Accrual* instruments
+(built from rates: T-bill cash, the yield steepener) have no exchange of their own; the panel prices
+them on the sessions the exchange sleeves define, so a bond-market-only day (Good Friday in some
+years) never becomes a session and a stock-market-only day (Columbus Day) earns carry, not a move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from feeds.catalog import SeriesSpec
+
+#: Value of a synthetic path on its first session (only returns matter).
+SYNTHETIC_BASE = 100.0
+TICKER_PATTERN = r"^[A-Za-z0-9.^=_-]+$"
+SERIES_PATTERN = r"^[A-Za-z0-9_]+$"
+
+
+class InstrumentSource(Protocol):
+    """What an instrument reads: adjusted closes and stamped observations (native units)."""
+
+    def prices(self, ticker: str) -> pd.Series: ...
+    def observations(self, spec: SeriesSpec) -> pd.Series: ...
+
+
+@dataclass(frozen=True)
+class PricePath:
+    """A sleeve's price path on the instrument's own dates, from inception, without NaN.
+
+    `closed_on` is set when the path ends by design rather than because the data ends: the product
+    was terminated (holders cashed out at the last price) or the config cut it with `until:`. From
+    that date on the sleeve cannot be held; the panel keeps its price flat there, marks it
+    non-tradable, and does not let it end the run's calendar.
+    """
+
+    prices: pd.Series
+    closed_on: pd.Timestamp | None = None
+    closed_reason: str = ""
+
+    def cut(self, cutoff: pd.Timestamp | None) -> "PricePath":
+        """The path as seen with data up to `cutoff` (paths are causal, so cutting the output is the
+        same as building from cut inputs; a closure after the cutoff is not yet known)."""
+        if cutoff is None:
+            return self
+        closed = self.closed_on if self.closed_on is not None and self.closed_on <= cutoff else None
+        return PricePath(self.prices.loc[:cutoff], closed, self.closed_reason if closed else "")
+
+
+class InstrumentModel(BaseModel):
+    """Base of every instrument config: frozen, unknown keys rejected, reports the data it needs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: True when the path is priced on the run's sessions (accrual instruments built from rates).
+    prices_on_run_sessions: ClassVar[bool] = False
+
+    def tickers(self) -> list[str]:
+        """Tickers whose adjusted closes this instrument reads (for `liqbt fetch CONFIG`)."""
+        return []
+
+    def series_ids(self) -> list[str]:
+        """Catalog series this instrument reads (for `liqbt fetch CONFIG`)."""
+        return []
+
+    def build(self, source: InstrumentSource, sessions: pd.DatetimeIndex | None = None
+              ) -> PricePath:
+        """The price path. Accrual instruments price on `sessions` (their own dates when None)."""
+        raise NotImplementedError
+
+    def price_path(self, source: InstrumentSource) -> pd.Series:
+        """Prices only, on the instrument's own dates (convenience for tests and notebooks)."""
+        return self.build(source).prices
+
+
+def compound(returns: pd.Series, base: float = SYNTHETIC_BASE,
+             terminate_at_loss: float | None = None) -> PricePath:
+    """Price path from per-session simple returns; `returns.iloc[0]` is ignored (inception, `base`).
+
+    The price is floored at 0 (a loss beyond 100% wipes the holder out, no negative prices). With
+    `terminate_at_loss`, the first session whose return is <= -terminate_at_loss ends the path:
+    holders are cashed out at that close's value and `closed_on` is that date. A path that reaches
+    0 is closed there too.
+    """
+    growth = (1.0 + returns.to_numpy(dtype=float)).clip(min=0.0)
+    growth[0] = 1.0
+    closes = np.flatnonzero(growth == 0.0)
+    if terminate_at_loss is not None:
+        closes = np.union1d(closes, np.flatnonzero(returns.to_numpy() <= -terminate_at_loss))
+        closes = closes[closes > 0]
+    end = int(closes[0]) if len(closes) else len(growth) - 1
+    values = base * np.cumprod(growth[: end + 1])
+    prices = pd.Series(values, index=returns.index[: end + 1], name=returns.name)
+    if not len(closes):
+        return PricePath(prices)
+    loss = 1.0 - growth[end]
+    reason = f"terminated after losing {loss:.1%} in one session"
+    return PricePath(prices, returns.index[end], reason)
+
+
+def value_in_force(observations: pd.Series, sessions: pd.DatetimeIndex, max_stale_days: int,
+                   what: str) -> pd.Series:
+    """Latest observation stamped on or before each session, over [first stamp, last stamp].
+
+    Sessions without an observation of their own (a bond-market holiday) carry the last one: the
+    market did not move, so nothing is invented. A carried value older than `max_stale_days` means a
+    hole in the data, which is an error rather than a silent flat stretch.
+    """
+    from feeds.errors import DataError
+
+    observations = observations.dropna().sort_index()
+    if observations.empty:
+        raise DataError(f"{what} has no observations: add the series to the snapshot or fetch it")
+    inside = sessions[(sessions >= observations.index[0]) & (sessions <= observations.index[-1])]
+    position = observations.index.searchsorted(inside, side="right") - 1
+    values = pd.Series(observations.to_numpy(dtype=float)[position], index=inside)
+    age = (inside - observations.index[position]).days
+    if len(age) and (stale := np.flatnonzero(age > max_stale_days)).size:
+        at = inside[stale[0]]
+        raise DataError(f"{what} has no observation for {int(age[stale[0]])} days before "
+                        f"{at.date()}: fill the hole in the data (the instrument cannot price it)")
+    return values

@@ -1,0 +1,75 @@
+"""Cash as T-bill accrual: what "sitting in T-bills" earned, from the 3-month bill rate (FRED DTB3).
+
+A strategy's unallocated share earns 0 in the engine; a `cash` sleeve built from DTB3 lets a rule
+hold bills explicitly, and lets the "don't sit in cash" claim be tested against the real thing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, model_validator
+
+from feeds.catalog import spec_for
+from feeds.errors import DataError
+from feeds.instruments.base import (
+    SERIES_PATTERN, InstrumentModel, InstrumentSource, PricePath, compound, value_in_force,
+)
+from feeds.instruments.steepeners import percent_series_problem
+
+
+def money_market_yield(discount_rate: np.ndarray | pd.Series, maturity_days: int) -> np.ndarray:
+    """Simple act/360 yield of a bill quoted on a discount basis (both as decimals).
+
+    A bill at discount rate d costs P = 1 - d * m / 360 and pays 1 after m days, so its simple
+    return is d*m/360 / P over m days, i.e. an act/360 rate of d / (1 - d * m / 360). (The
+    bond-equivalent yield is the same on an act/365 basis: 365 d / (360 - d m).)
+    """
+    d = np.asarray(discount_rate, dtype=float)
+    return d / (1.0 - d * maturity_days / 360.0)
+
+
+class TBillInstrument(InstrumentModel):
+    """`{tbill: DTB3}`: a rolling 3-month bill position accruing its money-market yield.
+
+    The discount rate (percent) is converted to a simple act/360 yield (see `money_market_yield`),
+    and from session k-1 to k the position earns that yield of the bill bought at the close of
+    k-1 — the latest DTB3 stamped on or before k-1 — over the actual calendar days between the
+    sessions: growth = 1 + y * days / 360 (Friday to Monday is 3 days). The rate is the market's
+    rate on the purchase date (H.15 publishes it the next morning, but the holder's return is set
+    when the bill is bought; no decision reads it early). Ignored: the bill's small price change
+    when rates move within the holding day, and bid/ask. NaN before the first DTB3 observation; the
+    path ends at the last session on or before the last observation.
+    """
+
+    prices_on_run_sessions: ClassVar[bool] = True
+
+    tbill: Annotated[str, Field(min_length=1, pattern=SERIES_PATTERN,
+                                description="catalog id of a bill rate on a discount basis")]
+    maturity_days: int = Field(91, ge=1, le=366, description="bill maturity behind the quote")
+    max_stale_days: int = Field(10, ge=1, le=31, description="longest rate gap carried over")
+
+    @model_validator(mode="after")
+    def _a_rate(self) -> "TBillInstrument":
+        percent_series_problem(self.tbill)
+        return self
+
+    def series_ids(self) -> list[str]:
+        return [self.tbill]
+
+    def build(self, source: InstrumentSource, sessions: pd.DatetimeIndex | None = None
+              ) -> PricePath:
+        discount = source.observations(spec_for(self.tbill)).dropna() / 100.0
+        if sessions is None:
+            sessions = pd.DatetimeIndex(discount.index)
+        rate = value_in_force(discount, sessions, self.max_stale_days, f"bill rate {self.tbill}")
+        if len(rate) < 2:
+            raise DataError(f"tbill {self.tbill}: fewer than two sessions with a rate; check the "
+                            "series' date range")
+        yields = money_market_yield(rate, self.maturity_days)
+        days = rate.index.to_series().diff().dt.days.to_numpy(dtype=float)
+        returns = np.full(len(rate), np.nan)
+        returns[1:] = yields[:-1] * days[1:] / 360.0
+        return compound(pd.Series(returns, index=rate.index, name=f"tbill_{self.tbill}"))

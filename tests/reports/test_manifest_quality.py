@@ -1,0 +1,33 @@
+"""The manifest lists every data-quality issue found and every sleeve closed by design."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+
+from backtests.config import RunConfig
+from feeds.instruments import InverseInstrument, TickerInstrument
+from feeds.panel import PointInTimePanel
+from reports.manifest import build_manifest
+from tests.fakes import MemorySource, business_days
+
+
+def test_manifest_lists_quality_issues_and_closures():
+    dates = business_days("2020-03-02", 6)
+    source = MemorySource(prices={"VOL": pd.Series([10, 10, 25, 24, 24, 24.0], index=dates),
+                                  "SPY": pd.Series(300.0, index=dates)})
+    universe = {"equities": TickerInstrument(ticker="SPY"), "short_vol": InverseInstrument(
+        inverse_of="VOL")}
+    config = RunConfig.model_validate({
+        "name": "t", "universe": {"equities": "SPY", "short_vol": {"inverse_of": "VOL"}},
+        "strategies": [{"name": "s", "rule": "buy_and_hold", "params": {"sleeve": "equities"}}]})
+    panel = PointInTimePanel(source, universe)
+    result = SimpleNamespace(config=config, config_path=Path("t.yaml"), config_sha256="0" * 64,
+                             panel=panel)
+    manifest = build_manifest(result)
+    (issue,) = manifest["data_quality"]
+    assert (issue["id"], issue["check"], issue["date"], issue["action"]) == (
+        "VOL", "jump", "2020-03-04", "warn")
+    assert manifest["sleeve_closures"]["short_vol"]["date"] == "2020-03-04"
