@@ -83,7 +83,8 @@ def run_backtest(config: RunConfig, config_path: Path, snapshot: Path,
     progress("computing signals")
     signals = {name: compute_signal(panel, section.fn, section.params)
                for name, section in config.signals.items()}
-    context = StrategyContext(panel.sessions, panel.sleeve_prices, signals, panel.start_position)
+    context = StrategyContext(panel.sessions, panel.sleeve_prices, signals, panel.start_position,
+                              tradable_mask=panel.sleeve_tradable)
     costs = ExecutionCosts(config.costs.fees_bps, config.costs.slippage_bps,
                            config.execution.lag_days)
     results: dict[str, BacktestResult] = {}

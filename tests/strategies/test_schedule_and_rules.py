@@ -59,3 +59,13 @@ def test_fixed_weights_refuse_leverage_and_shorts(bad):
 
     with pytest.raises(ValidationError):
         get_rule("fixed_weights").params.model_validate(bad)
+
+
+def test_a_terminated_sleeve_is_not_bought_again():
+    sessions = business_days("2024-01-01", 5)
+    prices = pd.DataFrame({"svol": 1.0, "cash": 1.0}, index=sessions)
+    tradable = pd.DataFrame({"svol": [True, True, False, False, False], "cash": True}, index=sessions)
+    context = StrategyContext(sessions, prices, tradable_mask=tradable)
+    weights = build_weights(context, "fixed_weights", {"weights": {"svol": 0.3, "cash": 0.7}}, "daily")
+    assert weights["svol"].tolist() == [0.3, 0.3, 0.0, 0.0, 0.0]
+    assert weights["cash"].tolist() == [0.7] * 5
