@@ -64,6 +64,11 @@ def run(config: Path = ConfigArg, snapshot: Optional[Path] = SnapshotOpt,
     typer.echo(f"wrote {out_dir}/index.html")
 
 
+from backtests import cli_signals  # noqa: E402  (adds `liqbt signals` and `liqbt events`)
+
+cli_signals.register(app)
+
+
 def main() -> None:
     """Console entry point: typer handles usage errors and --help (exit 2 / 0); liqbt errors
     become one line and their exit code."""

@@ -72,17 +72,27 @@ def sleeve_buy_and_hold(prices: pd.Series) -> pd.Series:
     return prices.pct_change().fillna(0.0)
 
 
+def build_panel(config: RunConfig, snapshot: Path) -> PointInTimePanel:
+    """The point-in-time panel of a config: its universe's sessions over data.start..data.end."""
+    source = SnapshotSource(snapshot)
+    start = pd.Timestamp(config.data.start) if config.data.start else None
+    end = pd.Timestamp(config.data.end) if config.data.end else None
+    return PointInTimePanel(source, config.universe, start, end, quality=config.data.quality)
+
+
+def compute_configured_signals(config: RunConfig, panel: PointInTimePanel) -> dict[str, pd.Series]:
+    """Every signal of the config by its config name, over all of the panel's sessions."""
+    return {name: compute_signal(panel, section.fn, section.params)
+            for name, section in config.signals.items()}
+
+
 def run_backtest(config: RunConfig, config_path: Path, snapshot: Path,
                  progress: Progress = lambda message: None) -> RunResult:
     """Build the point-in-time panel, compute signals, build weights and simulate each strategy."""
     progress("loading data")
-    source = SnapshotSource(snapshot)
-    start = pd.Timestamp(config.data.start) if config.data.start else None
-    end = pd.Timestamp(config.data.end) if config.data.end else None
-    panel = PointInTimePanel(source, config.universe, start, end, quality=config.data.quality)
+    panel = build_panel(config, snapshot)
     progress("computing signals")
-    signals = {name: compute_signal(panel, section.fn, section.params)
-               for name, section in config.signals.items()}
+    signals = compute_configured_signals(config, panel)
     context = StrategyContext(panel.sessions, panel.sleeve_prices, signals, panel.start_position,
                               tradable_mask=panel.sleeve_tradable)
     costs = ExecutionCosts(config.costs.fees_bps, config.costs.slippage_bps,

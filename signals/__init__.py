@@ -2,10 +2,13 @@
 
 Each signal is a pure function of a `feeds.panel.PointInTimePanel`, registered by name with typed
 parameters, returning a Series indexed by the panel's sessions whose value at t is known at t's close.
-Importing this package registers every built-in signal.
+Importing this package registers every built-in signal; `liqbt signals --list` prints them.
 """
 
-from signals import regime, repo, reserves  # noqa: F401  (registration side effect)
-from signals.registry import SIGNALS, compute_signal, get_signal, signal
+from signals import (  # noqa: F401  (registration side effect)
+    calendar_flags, curve, net_liquidity, policy, regime, repo, repo_stress, reserves, srf,
+    volatility,
+)
+from signals.registry import SIGNALS, compute_signal, describe_params, get_signal, signal
 
-__all__ = ["SIGNALS", "compute_signal", "get_signal", "signal"]
+__all__ = ["SIGNALS", "compute_signal", "describe_params", "get_signal", "signal"]

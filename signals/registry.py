@@ -2,12 +2,18 @@
 
 A config asks for `fn: reserves_change_z, params: {weeks: 4}`; the registry validates the params
 against the signal's pydantic model (unknown keys are errors) before anything is computed.
+
+Each signal also declares its `cadence` with default parameters: "daily" (changes on any session),
+"h41_weekly" (changes only when a new H.4.1 week is first public, i.e. on the Friday after the
+observation Wednesday), "calendar" (known in advance from the business-day calendar) or "policy"
+(changes when a Fed announcement in the policy calendar becomes public). Tests use it to check the
+timing promise of every signal of a kind.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
@@ -29,6 +35,7 @@ class SignalParams(BaseModel):
 
 
 SignalFn = Callable[[PointInTimePanel, Any], pd.Series]
+Cadence = Literal["daily", "h41_weekly", "calendar", "policy"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class SignalDef:
     name: str
     fn: SignalFn
     params: type[BaseModel]
+    cadence: Cadence = "daily"
 
     @property
     def doc(self) -> str:
@@ -43,19 +51,22 @@ class SignalDef:
 
     @property
     def summary(self) -> str:
-        return self.doc.splitlines()[0] if self.doc else ""
+        """The docstring's first paragraph on one line."""
+        first_paragraph = self.doc.split("\n\n")[0]
+        return " ".join(line.strip() for line in first_paragraph.splitlines())
 
 
 SIGNALS: dict[str, SignalDef] = {}
 
 
-def signal(name: str, params: type[BaseModel] = NoParams) -> Callable[[SignalFn], SignalFn]:
+def signal(name: str, params: type[BaseModel] = NoParams, cadence: Cadence = "daily"
+           ) -> Callable[[SignalFn], SignalFn]:
     """Register `fn(panel, params) -> Series` under `name`."""
 
     def register(fn: SignalFn) -> SignalFn:
         if name in SIGNALS:
             raise ValueError(f"signal '{name}' registered twice")
-        SIGNALS[name] = SignalDef(name, fn, params)
+        SIGNALS[name] = SignalDef(name, fn, params, cadence)
         return fn
 
     return register
@@ -78,3 +89,15 @@ def compute_signal(panel: PointInTimePanel, name: str, params: BaseModel | dict 
     result = definition.fn(panel, params)
     result.name = name
     return result
+
+
+def describe_params(params: type[BaseModel]) -> list[str]:
+    """One line per parameter: `name: type = default  description` (for `liqbt signals --list`)."""
+    lines = []
+    for field_name, field in params.model_fields.items():
+        annotation = (field.annotation.__name__ if isinstance(field.annotation, type)
+                      else str(field.annotation).replace("typing.", ""))
+        default = "required" if field.is_required() else repr(field.get_default())
+        description = f"  {field.description}" if field.description else ""
+        lines.append(f"{field_name}: {annotation} = {default}{description}")
+    return lines

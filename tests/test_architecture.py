@@ -1,6 +1,7 @@
 """The five rooms import only leftward: feeds <- signals <- strategies <- backtests <- reports.
 
-The CLI (`backtests/cli.py`) is the one wiring module allowed to reach the reports room.
+The CLI (`backtests/cli.py` and the command modules it registers, `backtests/cli_*.py`) is the
+one wiring layer allowed to reach the reports room.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ROOMS = ["feeds", "signals", "strategies", "backtests", "reports"]
-WIRING = {Path("backtests/cli.py")}
+WIRING = {Path("backtests/cli.py")} | {path.relative_to(REPO)
+                                        for path in (REPO / "backtests").glob("cli_*.py")}
 
 
 def imported_rooms(path: Path) -> set[str]:

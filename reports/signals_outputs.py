@@ -1,0 +1,93 @@
+"""The output contract of `liqbt signals` (DESIGN.md):
+
+    OUT/signals.csv   `date`, then one column per configured signal (config names), each value as
+                      known at that date's close, over the config's backtest window
+    OUT/signals.html  one chart per signal with regime shading and policy announcements (offline)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from feeds.atomic import write_text_atomic
+from feeds.errors import DataError
+from feeds.panel import PointInTimePanel
+from reports.manifest import git_commit, package_versions
+from reports.signals_page import SignalInfo, render_signals_page
+from signals import compute_signal, get_signal
+from signals.policy_data import known_from_positions, policy_events
+
+Progress = Callable[[str], None]
+REGIME_SIGNAL = "liquidity_regime"
+
+
+def signals_frame(signals: dict[str, pd.Series], panel: PointInTimePanel) -> pd.DataFrame:
+    """Configured signals over the backtest window (warm-up sessions dropped), indexed by `date`."""
+    frame = pd.DataFrame(signals, index=panel.sessions).iloc[panel.start_position:]
+    frame.index.name = "date"
+    return frame
+
+
+def usable_events(panel: PointInTimePanel, window: pd.DatetimeIndex) -> pd.DataFrame:
+    """Policy-change announcements (markers left out) with the session each became usable, inside
+    `window`."""
+    events = policy_events()
+    events = events.loc[~events["marker"]].reset_index(drop=True)
+    position = known_from_positions(events, panel.sessions)
+    inside = position < len(panel.sessions)
+    events = events.loc[inside].copy()
+    events["usable"] = panel.sessions[position[inside]]
+    events["release_time"] = [t.strftime("%H:%M") if t is not None else "?"
+                              for t in events["release_time_et"]]
+    return events.loc[(events["usable"] >= window[0]) & (events["usable"] <= window[-1])]
+
+
+def _regime(config, panel: PointInTimePanel, signals: dict[str, pd.Series]
+            ) -> tuple[pd.Series, str]:
+    for name, section in config.signals.items():
+        if section.fn == REGIME_SIGNAL:
+            return signals[name], f"configured signal '{name}'"
+    return compute_signal(panel, REGIME_SIGNAL), f"{REGIME_SIGNAL} with default parameters"
+
+
+def signals_manifest(config, config_path: Path, config_sha256: str, panel: PointInTimePanel,
+                     frame: pd.DataFrame) -> dict:
+    return {
+        "config_name": config.name, "config_path": str(config_path),
+        "config_sha256": config_sha256,
+        "sessions": {"first": str(frame.index[0].date()), "last": str(frame.index[-1].date()),
+                     "count": int(len(frame))},
+        "data_files": [record.as_dict() for record in panel.files_used()],
+        "packages": package_versions(), "git_commit": git_commit(),
+        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def write_signals_outputs(config, config_path: Path, config_sha256: str, panel: PointInTimePanel,
+                          signals: dict[str, pd.Series], out_dir: Path,
+                          progress: Progress = lambda message: None) -> pd.DataFrame:
+    """Write signals.csv and signals.html for a config's signals; returns the CSV's frame."""
+    import plotly.offline
+
+    frame = signals_frame(signals, panel)
+    if frame.empty:
+        raise DataError(f"{config_path}: the backtest window has no sessions; check data.start "
+                        "and data.end")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out_dir / "signals.csv", frame.to_csv(float_format="%.10g"))
+    progress("rendering signals.html")
+    regime, regime_source = _regime(config, panel, signals)
+    infos = [SignalInfo(name, section.fn, dict(section.params), get_signal(section.fn).doc)
+             for name, section in config.signals.items()]
+    events = usable_events(panel, frame.index)
+    manifest = signals_manifest(config, config_path, config_sha256, panel, frame)
+    page = render_signals_page(frame, infos, regime.loc[frame.index], regime_source, events,
+                               config.report.title or config.name, manifest,
+                               plotly.offline.get_plotlyjs())
+    write_text_atomic(out_dir / "signals.html", page)
+    return frame
+
