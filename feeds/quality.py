@@ -8,7 +8,9 @@ the panel wraps its source in `CheckedSource` — and apply uniformly. Checks:
   on `warn` the row is dropped;
 - `gap`: no observation for more than `max_gap_days` calendar days (not for take-up series, where a
   missing day means zero take-up);
-- `jump`: a one-day move beyond `max_abs_daily_return` (prices and index levels only).
+- `jump`: a one-day move beyond `max_abs_daily_return` (prices and index levels only);
+- `weekend`: a price stamped on a Saturday or Sunday (no exchange trades then; such a row would
+  become a fake session of the run); on `warn` the row is dropped.
 
 Each issue is `warn` (one log line on the `liqbt.quality` logger, run continues), `fail` (DataError)
 or `off`, per config: `data.quality.on_issue`, per check `checks:`, per ticker/series `overrides:`.
@@ -40,7 +42,7 @@ def _yaml_off(value: Any) -> Any:
     return "off" if value is False else value
 
 
-Check = Literal["duplicated_dates", "unsorted_index", "non_positive", "gap", "jump"]
+Check = Literal["duplicated_dates", "unsorted_index", "non_positive", "gap", "jump", "weekend"]
 Action = Annotated[Literal["warn", "fail", "off"], BeforeValidator(_yaml_off)]
 CHECKS: tuple[str, ...] = get_args(Check)
 MAX_LINES_PER_CHECK = 3
@@ -179,6 +181,11 @@ def find_issues(values: pd.Series, series_id: str, kind: str, policy: QualityPol
         for stamp, value in clean[clean <= 0].items():
             add("non_positive", stamp, f"price {value:g} <= 0 on {_day(stamp)}", "row dropped")
         clean = clean[clean > 0]
+        weekend = clean.index.day_of_week >= 5
+        for stamp in clean.index[weekend]:
+            add("weekend", stamp, f"price stamped on a {stamp.day_name()} ({_day(stamp)})",
+                "row dropped")
+        clean = clean[~weekend]
     if gaps_meaningful and len(clean) > 1:
         limit = policy.threshold("max_gap_days", series_id)
         days = np.diff(clean.index.values.astype("datetime64[D]")).astype(int)
@@ -262,5 +269,5 @@ class CheckedSource:
         self.issues.extend(decided)
         report(decided)
         dropped = [pd.Timestamp(i.date) for i in decided
-                   if i.check == "non_positive" and i.action == "warn"]
+                   if i.check in ("non_positive", "weekend") and i.action == "warn"]
         return repaired.drop(index=dropped) if dropped else repaired

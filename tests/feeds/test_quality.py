@@ -137,7 +137,8 @@ def test_panel_checks_each_path_once_and_keeps_the_issues_for_the_manifest(caplo
 
 
 def test_the_real_snapshot_loads_clean_under_default_settings(snapshot, caplog):
-    """Every file of the snapshot passes; only documented real events are found (and allowed)."""
+    """Every file of the snapshot passes except four weekend-stamped rows (GC_F, IEF), which are
+    warned about and dropped; everything else found is a documented real event (allowed)."""
     source = SnapshotSource(snapshot)
     checked = CheckedSource(source, QualityPolicy())
     caplog.set_level(logging.WARNING, logger="liqbt.quality")
@@ -146,8 +147,29 @@ def test_the_real_snapshot_loads_clean_under_default_settings(snapshot, caplog):
     for spec in CATALOG.values():
         if source.has_series(spec):
             checked.observations(spec)
-    assert _warnings(caplog) == []
+    assert len(_warnings(caplog)) == 4
     found = {(i.kind, i.id, i.check, i.date, i.action) for i in checked.issues}
-    assert found == {("ticker", "GSPC", "gap", "1933-03-15", "allowed"),
+    assert found == {("ticker", "GC_F", "weekend", "2026-08-01", "warn"),
+                     ("ticker", "GC_F", "weekend", "2026-08-02", "warn"),
+                     ("ticker", "GC_F", "weekend", "2026-08-15", "warn"),
+                     ("ticker", "IEF", "weekend", "2026-08-15", "warn"),
+                     ("ticker", "GSPC", "gap", "1933-03-15", "allowed"),
                      ("ticker", "VIX", "jump", "2018-02-05", "allowed"),
                      ("series", "VIX", "jump", "2018-02-05", "allowed")}
+
+
+def test_a_weekend_price_row_is_warned_about_and_dropped(caplog):
+    days = pd.to_datetime(["2026-08-13", "2026-08-14", "2026-08-15", "2026-08-17"])
+    source = CheckedSource(MemorySource(prices={"IEF": pd.Series([1.0, 1.1, 1.1, 1.2], index=days)}),
+                           QualityPolicy())
+    with caplog.at_level("WARNING", logger="liqbt.quality"):
+        loaded = source.prices("IEF")
+    assert pd.Timestamp("2026-08-15") not in loaded.index and len(loaded) == 3
+    assert "price stamped on a Saturday (2026-08-15)" in caplog.text
+
+
+def test_the_real_ief_saturday_row_does_not_become_a_session(snapshot):
+    panel = PointInTimePanel(SnapshotSource(snapshot), {"treasuries": TickerInstrument(ticker="IEF")},
+                             start=pd.Timestamp("2026-01-02"))
+    assert (panel.sessions.day_of_week < 5).all()
+    assert any(i.check == "weekend" and i.date == "2026-08-15" for i in panel.quality_issues)
