@@ -57,7 +57,7 @@ def test_example_config_runs_from_the_snapshot(snapshot):
     assert not panel.sleeve_tradable.loc["2018-02-05":, "short_vol"].any()
     assert panel.sleeve_tradable.loc[:"2018-02-27", "short_vol_listed"].sum() == 0
     assert panel.sleeve_prices["steepener_2s10s"].notna().all()
-    assert [i.action for i in panel.quality_issues] == []
+    assert [(i.id, i.check, i.action) for i in panel.quality_issues] == [("IEF", "weekend", "warn")]
     assert set(result.summary) == {"claims_mix", "short_vol_hold", "bills", "spy_buy_hold"}
 
 
