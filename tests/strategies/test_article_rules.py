@@ -45,9 +45,10 @@ def test_small_tech_tilts_only_while_the_trend_rises():
 
 
 def test_steepener_replaces_cash_after_announcements_or_while_adding():
-    ctx = context(days=[5, 80, 200, np.nan, 10, 300], pace=[0, 0, 40, 40, -95, -95])
+    ctx = context(rmp=[5, 80, 200, np.nan, 90, 300], qe=[np.nan, 90, 300, 400, 10, 100],
+                  pace=[0, 0, 40, 40, -95, -95])
     weights = daily(ctx, "steepener", {"steepener_sleeve": "steep", "cash_sleeve": "cash",
-                                       "sleeve_weight": 0.4, "days_since_signal": "days",
+                                       "sleeve_weight": 0.4, "days_since_signals": ["rmp", "qe"],
                                        "within_days": 63, "pace_signal": "pace",
                                        "rest": {"spy": 1.0}})
     assert weights["steep"].tolist() == pytest.approx([0.4, 0, 0.4, 0.4, 0.4, 0])
