@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 TRADING_DAYS = 252.0
 SQRT_TRADING_DAYS = math.sqrt(252)
@@ -158,3 +158,14 @@ def summary_metrics_nb(returns, traded, has_traded, rf_daily, scratch, out):
     out[5] = cagr / abs(max_dd) if abs(max_dd) > 0 else np.nan
     out[6] = sd * SQRT_TRADING_DAYS
     out[7] = pairwise_sum_nb(traded, 0, n) / (n / TRADING_DAYS) if has_traded else np.nan
+
+
+@njit(cache=True, parallel=True)
+def column_metrics_nb(returns_by_column, rf_daily, out):
+    """`summary_metrics_nb` for each row of `returns_by_column` (K, n), without turnover, in
+    parallel: out (K, 8). Used to score every combination on a window (walk-forward)."""
+    n = returns_by_column.shape[1]
+    for k in prange(returns_by_column.shape[0]):
+        scratch = np.empty(n)
+        summary_metrics_nb(returns_by_column[k], returns_by_column[k], False, rf_daily, scratch,
+                           out[k])
