@@ -15,12 +15,16 @@ from tests.fakes import business_days
 SLEEVES = ["stocks", "bonds", "gold", "late"]
 
 
-def random_prices(seed: int, sessions: pd.DatetimeIndex, inception: int = 150) -> pd.DataFrame:
-    """Log-normal paths; the last sleeve only exists from row `inception` on."""
+def random_prices(seed: int, sessions: pd.DatetimeIndex, inception: int = 150,
+                  gap: slice | None = None) -> pd.DataFrame:
+    """Log-normal paths; the last sleeve only exists from row `inception` on; the first sleeve
+    optionally has no close on the `gap` rows (held at its last close, no orders there)."""
     rng = np.random.default_rng(seed)
     steps = rng.normal(0.0003, 0.012, size=(len(sessions), len(SLEEVES)))
     prices = pd.DataFrame(100 * np.exp(np.cumsum(steps, axis=0)), index=sessions, columns=SLEEVES)
     prices.iloc[:inception, -1] = np.nan
+    if gap is not None:
+        prices.iloc[gap, 0] = np.nan
     return prices
 
 
@@ -31,12 +35,13 @@ def month_starts(sessions: pd.DatetimeIndex) -> np.ndarray:
 def random_weight_sets(seed: int, n_combos: int, decisions: np.ndarray, sessions_len: int,
                        inception: int = 150) -> np.ndarray:
     """Half fully invested (sum = 1, the cash-limited last buy), half 60-100% invested; zeros,
-    a skipped rebalance (NaN row) and a sleeve without orders before it exists."""
+    a skipped rebalance (NaN row); before the last sleeve exists, even combinations send it no
+    order (NaN) and odd ones a target that cannot fill (no price), leaving cash idle."""
     rng = np.random.default_rng(seed)
     weights = rng.dirichlet(np.ones(len(SLEEVES)), size=(n_combos, len(decisions)))
     weights[1::2] *= rng.uniform(0.6, 1.0, size=(n_combos // 2, len(decisions), 1))
     weights[::3, ::4, 1] = 0.0
-    weights[:, decisions < inception, -1] = np.nan
+    weights[::2, decisions < inception, -1] = np.nan
     if n_combos > 2:
         weights[2, 5, :] = np.nan
     return weights
@@ -57,7 +62,7 @@ def relative_gap(a: float, b: float) -> float:
     (1, 0, 5.0, 0.0), (2, 40, 10.0, 5.0), (1, 200, 25.0, 10.0)])
 def test_sweep_equals_vectorbt_for_every_combo(lag, start, fees_bps, slippage_bps):
     sessions = business_days("2012-01-02", 640)
-    prices = random_prices(lag + start, sessions)
+    prices = random_prices(lag + start, sessions, gap=slice(300, 330))
     decisions = month_starts(sessions)
     weights = random_weight_sets(start, 8, decisions, len(sessions))
     costs = ExecutionCosts(fees_bps, slippage_bps, lag)
