@@ -17,6 +17,11 @@ values the book the way `Portfolio.value()` / `returns()` rebuild it from the or
   sum(position * close carried forward), and returns are (v_t - v_{t-1}) / v_{t-1} with v_{-1}
   the initial cash, as in `vectorbt.returns.nb.returns_nb`.
 
+The tolerance helpers (`add_nb`, `is_close_nb`, `insert_argsort_nb`) are vectorbt's own; the
+order arithmetic is restated inline because calling vectorbt's `execute_order_nb` per order
+(namedtuple states) gave bit-identical results at ~60% of the speed (8.0k vs 13.8k combinations/s
+on one core, W1-like work). Tests hold the replica to `backtests.engine.simulate`.
+
 Long-only target weights (>= 0) are assumed: shorting would add debt bookkeeping vectorbt keeps
 but this kernel does not need for long books. The pandas-facing API is `backtests.sweep_sim`.
 """
@@ -28,7 +33,7 @@ from numba import njit, prange
 from vectorbt.utils.array_ import insert_argsort_nb
 from vectorbt.utils.math_ import add_nb, is_close_nb, is_close_or_less_nb
 
-from backtests.metrics_nb import N_METRICS, summary_metrics_nb
+from backtests.metrics_nb import summary_metrics_nb
 
 
 @njit(cache=True)
