@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from backtests.verdict_config import VerdictSection
 from feeds.instruments import InstrumentField
 from feeds.quality import QualityPolicy
 from strategies.schedule import Rebalance
@@ -75,6 +76,7 @@ class RunConfig(_Model):
     costs: CostsSection = CostsSection()
     execution: ExecutionSection = ExecutionSection()
     report: ReportSection = ReportSection()
+    verdict: VerdictSection | None = Field(None, description="tests of the article claims")
 
     def strategy(self, name: str) -> StrategySection:
         return next(s for s in self.strategies if s.name == name)

@@ -22,9 +22,13 @@ TRADING_DAYS = 252
 
 
 def annualised_sharpe(returns: np.ndarray, axis: int = -1) -> np.ndarray:
-    mean = np.mean(returns, axis=axis)
-    std = np.std(returns, axis=axis, ddof=1)
-    return np.divide(mean, std, out=np.full_like(mean, np.nan), where=std > 0) * math.sqrt(TRADING_DAYS)
+    """mean / std * sqrt(252); a constant zero series (the risk-free asset in excess of itself)
+    has Sharpe 0, any other zero-variance series NaN."""
+    mean = np.asarray(np.mean(returns, axis=axis))
+    std = np.asarray(np.std(returns, axis=axis, ddof=1))
+    flat_zero = (std == 0) & (mean == 0)
+    sharpe = np.divide(mean, std, out=np.full(mean.shape, np.nan), where=std > 0)
+    return np.where(flat_zero, 0.0, sharpe) * math.sqrt(TRADING_DAYS)
 
 
 def stationary_bootstrap_indices(n: int, mean_block: float, n_boot: int,

@@ -39,6 +39,7 @@ class RunResult:
     benchmarks: dict[str, pd.Series] = field(default_factory=dict)
     summary: dict[str, dict] = field(default_factory=dict)
     benchmark_summary: dict[str, dict] = field(default_factory=dict)
+    context: StrategyContext | None = None
 
     def benchmark_returns(self, strategy_name: str) -> tuple[str, pd.Series] | None:
         """(label, daily returns) of the benchmark a strategy is compared with."""
@@ -112,4 +113,4 @@ def run_backtest(config: RunConfig, config_path: Path, snapshot: Path,
                          for sleeve, series in benchmarks.items()}
     signal_frame = pd.DataFrame(signals, index=panel.sessions).iloc[panel.start_position:]
     return RunResult(config, config_path, sha256_file(config_path), panel, signal_frame, results,
-                     benchmarks, summary, benchmark_summary)
+                     benchmarks, summary, benchmark_summary, context)
