@@ -34,6 +34,8 @@ SOURCE = "Yahoo Finance (yfinance)"
 SYMBOLS = {"VIX": "^VIX", "VIX3M": "^VIX3M", "GSPC": "^GSPC", "RUT": "^RUT", "GC_F": "GC=F"}
 #: snapshot tickers with no Yahoo history of their own
 NOT_ON_YAHOO = {"XAUUSD": "a broker spot series in the snapshot only (use GLD or GC_F)"}
+MARKET_TZ = "America/New_York"
+SETTLED_HOUR_ET = 17
 _NETWORK_WORDS = ("timed out", "timeout", "resolve", "connect", "proxy", "ssl", "curl", "network",
                   "rate limit", "too many requests")
 
@@ -97,7 +99,17 @@ def _download(symbol: str, what: str, start: date | None, seconds: float,
         if any(word in reason.lower() for word in _NETWORK_WORDS):
             raise Transient(message)
         raise Permanent(message)
-    return ohlcv_frame(raw, symbol)
+    return without_unfinished_session(ohlcv_frame(raw, symbol))
+
+
+def without_unfinished_session(frame: pd.DataFrame, now: pd.Timestamp | None = None
+                               ) -> pd.DataFrame:
+    """Drop today's row until the US close has settled (17:00 ET): during the session Yahoo's
+    daily bar is a live quote, not a close, and must not be cached as one."""
+    now = now if now is not None else pd.Timestamp.now(tz=MARKET_TZ)
+    if len(frame) and frame.index[-1].date() == now.date() and now.hour < SETTLED_HOUR_ET:
+        return frame.iloc[:-1]
+    return frame
 
 
 def _short_reason(lines: list[str], limit: int = 220) -> str:

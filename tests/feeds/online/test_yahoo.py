@@ -74,3 +74,14 @@ def test_an_empty_frame_because_offline_is_retried_as_transient(monkeypatch, tmp
     with pytest.raises(SourceError, match=r"Failed to connect .*\(4 attempts"):
         OnlineSources(30, tmp_path).prices("SPY", None)
     assert len(attempts) == 4
+
+
+def test_todays_live_bar_is_not_cached_as_a_close_before_the_close_settles():
+    from feeds.online.yahoo import without_unfinished_session
+
+    frame = pd.DataFrame({"adj_close": [1.0, 2.0]}, index=pd.to_datetime(["2026-08-20",
+                                                                           "2026-08-21"]))
+    during = pd.Timestamp("2026-08-21 11:30", tz="America/New_York")
+    after = pd.Timestamp("2026-08-21 17:05", tz="America/New_York")
+    assert without_unfinished_session(frame, during)["adj_close"].tolist() == [1.0]
+    assert without_unfinished_session(frame, after)["adj_close"].tolist() == [1.0, 2.0]
