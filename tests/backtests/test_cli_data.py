@@ -46,11 +46,20 @@ def web(monkeypatch, snapshot):
     return SnapshotWeb(monkeypatch, snapshot)
 
 
-def test_a_config_plan_is_traced_from_its_signals_and_universe():
-    plan = build_plan(QUICKSTART, [], ["QQQ"], None, None)
-    assert [spec.id for spec in plan.series] == ["WRESBAL", "SOFR", "IOER", "IORB"]
-    assert plan.tickers == ["SPY", "GLD", "IWM", "IEF", "QQQ"]
+def test_a_config_plan_is_traced_from_its_signals_and_universe(tmp_path):
+    config = tmp_path / "traced.yaml"
+    config.write_text(
+        "name: traced\nuniverse: {equities: SPY, gold: GLD}\n"
+        "signals:\n  z: {fn: reserves_change_z}\n  spread: {fn: sofr_iorb_bp}\n"
+        "strategies:\n  - {name: hold, rule: buy_and_hold, rebalance: once, "
+        "params: {sleeve: equities}}\n")
+    plan = build_plan(config, ["WALCL"], ["QQQ"], None, None)
+    assert [spec.id for spec in plan.series] == ["WRESBAL", "SOFR", "IOER", "IORB", "WALCL"]
+    assert plan.tickers == ["SPY", "GLD", "QQQ"]
     assert plan.vintage == "latest" and plan.notes == []
+    quickstart = build_plan(QUICKSTART, [], [], None, None)
+    assert {"WRESBAL", "SOFR", "IORB"} <= {spec.id for spec in quickstart.series}
+    assert quickstart.tickers == ["SPY", "GLD", "IWM", "IEF"]
 
 
 def test_fetch_then_refetch_is_incremental_and_data_list_shows_it(web, monkeypatch, capsys,
@@ -116,10 +125,12 @@ def test_export_round_trip_gives_the_same_summary_as_the_cache_and_the_snapshot(
     web.requests.clear()
     code, out, err = liqbt(monkeypatch, capsys, "fetch", str(QUICKSTART), "--offline",
                            "--cache-dir", str(cache), "--export", str(exported))
-    assert code == 0 and "exported 8 files" in out and web.requests == [], err
-    assert sorted(p.relative_to(exported).as_posix() for p in exported.rglob("*.csv")) == [
-        "fred/IOER.csv", "fred/IORB.csv", "fred/SOFR.csv", "fred/WRESBAL.csv",
-        "prices/GLD.csv", "prices/IEF.csv", "prices/IWM.csv", "prices/SPY.csv"]
+    plan = build_plan(QUICKSTART, [], [], None, None)
+    expected = sorted([f"{spec.folder}/{spec.id}.csv" for spec in plan.series]
+                      + [f"prices/{ticker}.csv" for ticker in plan.tickers])
+    assert code == 0 and f"exported {len(expected)} files" in out and web.requests == [], err
+    assert sorted(p.relative_to(exported).as_posix() for p in exported.rglob("*.csv")) == expected
+    assert {"fred/WRESBAL.csv", "fred/SOFR.csv", "prices/SPY.csv"} <= set(expected)
     header = (exported / "prices" / "SPY.csv").read_text().splitlines()[:2]
     assert header == ["date,open,high,low,close,adj_close,volume",
                       "1993-01-29,24.130405,24.130405,24.010353,24.113255,24.113255,1003200"]
