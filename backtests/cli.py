@@ -12,6 +12,7 @@ from typing import Optional
 
 import typer
 
+from backtests.cli_data import CacheDirOpt, TimeoutOpt, register_data_commands
 from backtests.config import ConfigError, load_config
 from feeds.errors import LiqbtError
 
@@ -23,6 +24,8 @@ Examples:
   liqbt validate backtests/configs/quickstart.yaml
   liqbt run backtests/configs/quickstart.yaml --snapshot ../shared/data --out /tmp/q
   LIQBT_SNAPSHOT=../shared/data liqbt run backtests/configs/quickstart.yaml
+  liqbt fetch backtests/configs/quickstart.yaml      # fill the cache online
+  liqbt run backtests/configs/quickstart.yaml        # then run from the cache
 """
 
 app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
@@ -47,16 +50,21 @@ def validate(config: Path = ConfigArg) -> None:
 
 @app.command()
 def run(config: Path = ConfigArg, snapshot: Optional[Path] = SnapshotOpt,
-        out: Optional[Path] = typer.Option(None, "--out", help="output folder [runs/<name>/]")
-        ) -> None:
+        out: Optional[Path] = typer.Option(None, "--out", help="output folder [runs/<name>/]"),
+        cache_dir: Optional[Path] = CacheDirOpt,
+        online: bool = typer.Option(False, "--online", help="fetch series/tickers missing from "
+                                    "the cache (without it a run never uses the network)"),
+        timeout: Optional[float] = TimeoutOpt) -> None:
     """Backtest every strategy of CONFIG and write the report folder (index.html, tearsheets/,
-    summary.json, returns.csv, weights/, manifest.json)."""
-    from backtests.run import resolve_snapshot, run_backtest
+    summary.json, returns.csv, weights/, manifest.json). Data: --snapshot DIR if given, else the
+    local cache (fill it with `liqbt fetch CONFIG`)."""
+    from backtests.run import open_run_source, run_backtest
     from reports.outputs import write_run_outputs
 
     loaded = load_config(config)
     out_dir = out or Path("runs") / loaded.name
-    result = run_backtest(loaded, config, resolve_snapshot(snapshot, loaded, config), _status)
+    source = open_run_source(snapshot, loaded, config, cache_dir, online, timeout, _status)
+    result = run_backtest(loaded, config, source, _status)
     write_run_outputs(result, out_dir, _status)
     for name, metrics in result.summary.items():
         typer.echo(f"{name:>24}  CAGR {metrics['cagr']:7.2%}  Sharpe {metrics['sharpe']:5.2f}  "
@@ -67,6 +75,7 @@ def run(config: Path = ConfigArg, snapshot: Optional[Path] = SnapshotOpt,
 from backtests import cli_signals  # noqa: E402  (adds `liqbt signals` and `liqbt events`)
 
 cli_signals.register(app)
+register_data_commands(app)  # liqbt fetch, liqbt data list
 
 
 def main() -> None:

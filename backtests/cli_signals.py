@@ -2,6 +2,7 @@
 
     liqbt signals --list                                   registered signals, their docs and params
     liqbt signals CONFIG [--snapshot DIR] [--out DIR]      OUT/signals.csv and OUT/signals.html
+                                                           (no snapshot: the cache, --cache-dir)
     liqbt events [--kind RMP|QE|QT|taper|facility] [--all] the policy calendar
 
 Registered into the main typer app by `backtests.cli` (`register(app)`); rooms are imported lazily
@@ -15,6 +16,7 @@ from typing import Optional
 
 import typer
 
+from backtests.cli_data import CacheDirOpt
 from feeds.errors import InputError
 
 
@@ -40,6 +42,7 @@ def signals(
                                             help="snapshot directory; env LIQBT_SNAPSHOT"),
     out: Optional[Path] = typer.Option(None, "--out", help="output folder [runs/<name>/signals/]"),
     list_signals: bool = typer.Option(False, "--list", help="list registered signals and exit"),
+    cache_dir: Optional[Path] = CacheDirOpt,
 ) -> None:
     """Compute CONFIG's signals as known at each close: OUT/signals.csv (date, one column per
     signal) and OUT/signals.html (one chart per signal, regime shading, Fed announcements).
@@ -52,7 +55,7 @@ def signals(
                          "or --list to see the registered signals")
     from backtests.config import load_config
     from backtests.run import (
-        build_panel, compute_configured_signals, resolve_snapshot, sha256_file,
+        build_panel, compute_configured_signals, open_run_source, sha256_file,
     )
     from reports.signals_outputs import write_signals_outputs
 
@@ -62,7 +65,8 @@ def signals(
                          "signal (see `liqbt signals --list`)")
     out_dir = out or Path("runs") / loaded.name / "signals"
     _status("loading data")
-    panel = build_panel(loaded, resolve_snapshot(snapshot, loaded, config))
+    panel = build_panel(loaded, open_run_source(snapshot, loaded, config, cache_dir,
+                                                progress=_status))
     _status("computing signals")
     computed = compute_configured_signals(loaded, panel)
     frame = write_signals_outputs(loaded, config, sha256_file(config), panel, computed, out_dir,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -29,6 +29,11 @@ class DataSection(_Model):
     start: date | None = Field(None, description="first backtest session (earlier data = warm-up)")
     end: date | None = Field(None, description="last session; default: latest common date")
     quality: QualityPolicy = Field(QualityPolicy(), description="data-quality checks on load")
+    vintage: Literal["latest", "first_release"] = Field(
+        "latest", description="FRED series as revised today, or as first published (ALFRED; "
+        "needs FRED_API_KEY)")
+    timeout_s: float | None = Field(None, gt=0, le=3600, description="seconds per online fetch; "
+                                    "else --timeout / LIQBT_TIMEOUT / 30")
 
     @model_validator(mode="after")
     def _ordered(self) -> "DataSection":

@@ -17,8 +17,9 @@ import pandas as pd
 from backtests.config import RunConfig
 from backtests.engine import BacktestResult, ExecutionCosts, simulate
 from backtests.metrics import summarise
-from feeds.errors import InputError
-from feeds.panel import PointInTimePanel
+from feeds.online import resolve_timeout
+from feeds.panel import PointInTimePanel, Source
+from feeds.resolve import open_source
 from feeds.snapshot import SnapshotSource
 from signals import compute_signal
 from strategies import StrategyContext, build_weights
@@ -52,16 +53,27 @@ class RunResult:
 
 
 def resolve_snapshot(cli_snapshot: str | Path | None, config: RunConfig, config_path: Path
-                     ) -> Path:
-    """--snapshot, then LIQBT_SNAPSHOT, then data.snapshot (relative to the config file)."""
+                     ) -> Path | None:
+    """--snapshot, then LIQBT_SNAPSHOT, then data.snapshot (relative to the config file);
+    None means: no snapshot, read the cache."""
     for candidate in (cli_snapshot, os.environ.get("LIQBT_SNAPSHOT") or None):
         if candidate:
             return Path(candidate).expanduser()
     if config.data.snapshot is not None:
         snapshot = config.data.snapshot.expanduser()
         return snapshot if snapshot.is_absolute() else config_path.parent / snapshot
-    raise InputError("no data source: pass --snapshot DIR, set LIQBT_SNAPSHOT, or set "
-                     "data.snapshot in the config")
+    return None
+
+
+def open_run_source(cli_snapshot: str | Path | None, config: RunConfig, config_path: Path,
+                    cache_dir: str | Path | None = None, online: bool = False,
+                    timeout_s: float | None = None, progress: Progress = lambda message: None
+                    ) -> Source:
+    """The run's data: snapshot, else the cache (fetching what is missing only when `online`)."""
+    return open_source(resolve_snapshot(cli_snapshot, config, config_path), cache_dir,
+                       config.data.vintage, online,
+                       resolve_timeout(timeout_s, config.data.timeout_s), progress,
+                       config=str(config_path))
 
 
 def sha256_file(path: Path) -> str:
@@ -73,9 +85,11 @@ def sleeve_buy_and_hold(prices: pd.Series) -> pd.Series:
     return prices.pct_change().fillna(0.0)
 
 
-def build_panel(config: RunConfig, snapshot: Path) -> PointInTimePanel:
-    """The point-in-time panel of a config: its universe's sessions over data.start..data.end."""
-    source = SnapshotSource(snapshot)
+def build_panel(config: RunConfig, source: Source | Path) -> PointInTimePanel:
+    """The point-in-time panel of a config: its universe's sessions over data.start..data.end.
+    `source` is a data source (see `open_run_source`) or a snapshot directory."""
+    if isinstance(source, (str, Path)):
+        source = SnapshotSource(source)
     start = pd.Timestamp(config.data.start) if config.data.start else None
     end = pd.Timestamp(config.data.end) if config.data.end else None
     return PointInTimePanel(source, config.universe, start, end, quality=config.data.quality)
@@ -87,11 +101,12 @@ def compute_configured_signals(config: RunConfig, panel: PointInTimePanel) -> di
             for name, section in config.signals.items()}
 
 
-def run_backtest(config: RunConfig, config_path: Path, snapshot: Path,
+def run_backtest(config: RunConfig, config_path: Path, source: Source | Path,
                  progress: Progress = lambda message: None) -> RunResult:
-    """Build the point-in-time panel, compute signals, build weights and simulate each strategy."""
+    """Build the point-in-time panel, compute signals, build weights and simulate each strategy.
+    `source` is a data source (see `open_run_source`) or a snapshot directory."""
     progress("loading data")
-    panel = build_panel(config, snapshot)
+    panel = build_panel(config, source)
     progress("computing signals")
     signals = compute_configured_signals(config, panel)
     context = StrategyContext(panel.sessions, panel.sleeve_prices, signals, panel.start_position,

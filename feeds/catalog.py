@@ -18,6 +18,10 @@ from feeds.release import (
 )
 
 Folder = Literal["fred", "other", "prices"]
+#: Who serves a series online (see feeds/online/): FRED (fredapi with FRED_API_KEY, else the keyless
+#: fredgraph.csv), the NY Fed Markets API, Treasury FiscalData, the OFR's public CSV, Yahoo Finance.
+#: None = snapshot only (no live source).
+Provider = Literal["fred", "nyfed", "fiscaldata", "ofr", "yahoo"]
 Stamp = Literal[
     "wednesday_level", "week_average_ending_wednesday", "trade_date", "set_in_advance",
     "week_ending_friday", "fix_date", "publication_day",
@@ -29,7 +33,9 @@ class SeriesSpec:
     """One series: identity, units, stamp meaning and release rule.
 
     `usd_bn_per_unit` converts an amount to USD bn (None for rates and indices). `zero_when_missing`
-    marks operation take-up series where a business day without a row means no take-up.
+    marks operation take-up series where a business day without a row means no take-up. `online`
+    names the provider `liqbt fetch` downloads it from (None: snapshot only); `source` says where
+    the snapshot copy came from.
     """
 
     id: str
@@ -42,6 +48,7 @@ class SeriesSpec:
     usd_bn_per_unit: float | None = None
     zero_when_missing: bool = False
     source: str = "FRED"
+    online: Provider | None = "fred"
 
     @property
     def is_amount(self) -> bool:
@@ -75,20 +82,28 @@ _SPECS: tuple[SeriesSpec, ...] = (
           "trade_date", SAME_DAY_AFTERNOON, usd_bn_per_unit=_BILLIONS, zero_when_missing=True),
     SeriesSpec("SRF_USAGE", "Standing repo facility accepted amount (all collateral)", "other",
                "USD billions", "daily", "trade_date", SAME_DAY_AFTERNOON,
-               usd_bn_per_unit=_BILLIONS, zero_when_missing=True, source="NY Fed Markets API"),
+               usd_bn_per_unit=_BILLIONS, zero_when_missing=True, source="NY Fed Markets API",
+               online="nyfed"),
     SeriesSpec("TGA_DTS_CLOSE", "TGA closing balance, Daily Treasury Statement", "other",
                "USD millions", "daily", "trade_date", DTS_NEXT_AFTERNOON,
-               usd_bn_per_unit=_MILLIONS, source="Treasury FiscalData"),
+               usd_bn_per_unit=_MILLIONS, source="Treasury FiscalData", online="fiscaldata"),
     # --- money-market rates (published next morning for the prior business day) ---
-    _fred("SOFR", "Secured overnight financing rate", "percent", "daily", "trade_date", NEXT_MORNING),
-    _fred("SOFR1", "SOFR 1st percentile", "percent", "daily", "trade_date", NEXT_MORNING),
-    _fred("SOFR25", "SOFR 25th percentile", "percent", "daily", "trade_date", NEXT_MORNING),
-    _fred("SOFR75", "SOFR 75th percentile", "percent", "daily", "trade_date", NEXT_MORNING),
-    _fred("SOFR99", "SOFR 99th percentile", "percent", "daily", "trade_date", NEXT_MORNING),
+    _fred("SOFR", "Secured overnight financing rate", "percent", "daily", "trade_date", NEXT_MORNING,
+          online="nyfed"),
+    _fred("SOFR1", "SOFR 1st percentile", "percent", "daily", "trade_date", NEXT_MORNING,
+          online="nyfed"),
+    _fred("SOFR25", "SOFR 25th percentile", "percent", "daily", "trade_date", NEXT_MORNING,
+          online="nyfed"),
+    _fred("SOFR75", "SOFR 75th percentile", "percent", "daily", "trade_date", NEXT_MORNING,
+          online="nyfed"),
+    _fred("SOFR99", "SOFR 99th percentile", "percent", "daily", "trade_date", NEXT_MORNING,
+          online="nyfed"),
     _fred("SOFRVOL", "SOFR volume", "USD billions", "daily", "trade_date", NEXT_MORNING,
           usd_bn_per_unit=_BILLIONS),
-    _fred("TGCR", "Tri-party general collateral rate", "percent", "daily", "trade_date", NEXT_MORNING),
-    _fred("BGCR", "Broad general collateral rate", "percent", "daily", "trade_date", NEXT_MORNING),
+    _fred("TGCR", "Tri-party general collateral rate", "percent", "daily", "trade_date", NEXT_MORNING,
+          online="nyfed"),
+    _fred("BGCR", "Broad general collateral rate", "percent", "daily", "trade_date", NEXT_MORNING,
+          online="nyfed"),
     _fred("EFFR", "Effective federal funds rate", "percent", "daily", "trade_date", NEXT_MORNING),
     _fred("DFF", "Federal funds effective rate (7-day)", "percent", "daily", "trade_date",
           NEXT_MORNING),
@@ -121,14 +136,15 @@ _SPECS: tuple[SeriesSpec, ...] = (
     _fred("STLFSI4", "St. Louis Fed financial stress index", "index", "weekly",
           "week_ending_friday", WEEKLY_INDEX_LAG),
     SeriesSpec("OFR_FSI", "OFR financial stress index", "other", "index", "daily", "trade_date",
-               TWO_DAY_LAG, source="OFR"),
+               TWO_DAY_LAG, source="OFR", online="ofr"),
+    # FRED dropped the LBMA series in Jan 2022: snapshot only (gold after 2020: GLD, GC_F).
     _fred("GOLDAMGBD228NLBM", "LBMA gold AM fix", "USD per troy ounce", "daily", "fix_date",
-          LONDON_MORNING),
+          LONDON_MORNING, online=None),
     # --- index levels in the prices folder used as signals (not tradable) ---
     SeriesSpec("VIX", "Cboe VIX index close", "prices", "index", "daily", "trade_date", CBOE_CLOSE,
-               source="Cboe/Yahoo"),
+               source="Cboe/Yahoo", online="yahoo"),
     SeriesSpec("VIX3M", "Cboe 3-month VIX index close", "prices", "index", "daily", "trade_date",
-               CBOE_CLOSE, source="Cboe/Yahoo"),
+               CBOE_CLOSE, source="Cboe/Yahoo", online="yahoo"),
 )
 
 CATALOG: dict[str, SeriesSpec] = {spec.id: spec for spec in _SPECS}

@@ -28,10 +28,15 @@ class FileRecord:
     first: str
     last: str
     rows: int
+    source: str = ""      # cache files: who served the data, and when (UTC)
+    fetched_at: str = ""
 
     def as_dict(self) -> dict:
-        return {"path": self.path, "sha256": self.sha256, "first": self.first, "last": self.last,
-                "rows": self.rows}
+        record = {"path": self.path, "sha256": self.sha256, "first": self.first, "last": self.last,
+                  "rows": self.rows}
+        if self.source:
+            record.update(source=self.source, fetched_at=self.fetched_at)
+        return record
 
 
 def sha256_of(path: Path) -> str:

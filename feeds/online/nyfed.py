@@ -1,0 +1,124 @@
+"""The New York Fed Markets API (keyless JSON): reference rates and standing-repo operations.
+
+Reference rates — `GET /api/rates/secured/{sofr|tgcr|bgcr}/search.json?startDate=&endDate=`:
+
+    {"refRates": [{"effectiveDate": "2025-12-31", "type": "SOFR", "percentRate": 3.87,
+                   "percentPercentile1": 3.80, "percentPercentile25": 3.84,
+                   "percentPercentile75": 3.95, "percentPercentile99": 4.10,
+                   "volumeInBillions": 3126, "revisionIndicator": ""}, ...]}   (newest first)
+
+  -> SOFR, SOFR1/25/75/99, TGCR, BGCR in percent, stamped with the trade (effective) date.
+
+Repo operations — `GET /api/rp/results/search.json?startDate=&endDate=&operationTypes=Repo`:
+
+    {"repo": {"operations": [{"operationId": "RP 123125 1", "operationDate": "2025-12-31",
+        "operationType": "Repo", "operationMethod": "Full Allotment", "term": "Overnight",
+        "auctionStatus": "Results", "note": "", "totalAmtAccepted": 74600000000,
+        "details": [{"securityType": "Treasury", "amtSubmitted": ..., "amtAccepted": ...}, ...]}]}}
+
+  -> SRF_USAGE: accepted amounts per operation date, summed over operations and collateral legs
+  (Treasury, agency, MBS), in USD bn. Every Desk repo operation since the standing repo facility
+  began (2021-07) is an SRF operation; small value exercises (operational tests, flagged in `note`)
+  are left out. A business day with no row means no operation (the catalog zero-fills inside the
+  series' coverage).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+
+from feeds.online.fetched import Fetched, value_frame
+from feeds.online.http import Budget, fetch_bytes, unreadable
+
+BASE_URL = "https://markets.newyorkfed.org/api"
+HOST = "markets.newyorkfed.org"
+SOURCE = "NY Fed Markets API"
+#: series id -> (rate path, JSON field)
+REFERENCE_RATES: dict[str, tuple[str, str]] = {
+    "SOFR": ("sofr", "percentRate"),
+    "SOFR1": ("sofr", "percentPercentile1"),
+    "SOFR25": ("sofr", "percentPercentile25"),
+    "SOFR75": ("sofr", "percentPercentile75"),
+    "SOFR99": ("sofr", "percentPercentile99"),
+    "TGCR": ("tgcr", "percentRate"),
+    "BGCR": ("bgcr", "percentRate"),
+}
+RATES_START = date(2018, 4, 2)   # first publication of SOFR, TGCR and BGCR
+SRF_START = date(2021, 7, 1)     # standing repo facility (all Desk repo since then)
+SRF_SERIES = "SRF_USAGE"
+SERIES = frozenset(REFERENCE_RATES) | {SRF_SERIES}
+
+
+class NyFed:
+    """One fetch session: SOFR and its percentiles share one download per start date."""
+
+    def __init__(self, today: date | None = None):
+        self.today = today or date.today()
+        self._rates: dict[tuple[str, date], list[dict]] = {}
+
+    def fetch(self, series_id: str, start: date | None, budget: Budget) -> Fetched:
+        if series_id == SRF_SERIES:
+            return Fetched(self._srf_usage(start or SRF_START, budget), SOURCE, HOST)
+        rate, field = REFERENCE_RATES[series_id]
+        rows = self._reference_rows(rate, start or RATES_START, series_id, budget)
+        frame = value_frame([row.get("effectiveDate") for row in rows],
+                            [row.get(field) for row in rows])
+        return Fetched(frame, SOURCE, HOST)
+
+    def _reference_rows(self, rate: str, start: date, series_id: str, budget: Budget) -> list[dict]:
+        key = (rate, start)
+        if key not in self._rates:
+            what = f"series '{series_id}'"
+            body = fetch_bytes(f"{BASE_URL}/rates/secured/{rate}/search.json", what=what,
+                               budget=budget, params=self._window(start))
+            payload = _json(body, what)
+            rows = payload.get("refRates") if isinstance(payload, dict) else None
+            if not isinstance(rows, list):
+                raise unreadable(what, HOST, "no 'refRates' list in the answer")
+            self._rates[key] = [row for row in rows if isinstance(row, dict)]
+        return self._rates[key]
+
+    def _srf_usage(self, start: date, budget: Budget) -> pd.DataFrame:
+        what = f"series '{SRF_SERIES}'"
+        params = {**self._window(start), "operationTypes": "Repo"}
+        payload = _json(fetch_bytes(f"{BASE_URL}/rp/results/search.json", what=what,
+                                    budget=budget, params=params), what)
+        operations = (payload.get("repo") or {}).get("operations") if isinstance(payload, dict) \
+            else None
+        if not isinstance(operations, list):
+            raise unreadable(what, HOST, "no 'repo.operations' list in the answer")
+        return srf_usage_usd_bn(operations)
+
+    def _window(self, start: date) -> dict[str, str]:
+        return {"startDate": start.isoformat(), "endDate": self.today.isoformat()}
+
+
+def srf_usage_usd_bn(operations: list[dict]) -> pd.DataFrame:
+    """Accepted USD bn per operation date over standing-repo operations (see module docstring)."""
+    totals: dict[str, float] = {}
+    for op in operations:
+        if not isinstance(op, dict) or str(op.get("operationType", "")).lower() != "repo":
+            continue
+        if str(op.get("auctionStatus") or "Results").lower() != "results":
+            continue
+        if "small value exercise" in str(op.get("note") or "").lower():
+            continue
+        legs = [leg for leg in op.get("details") or [] if isinstance(leg, dict)]
+        if legs:
+            accepted = sum(float(leg.get("amtAccepted") or 0) for leg in legs)
+        else:
+            accepted = float(op.get("totalAmtAccepted") or 0)
+        day = str(op.get("operationDate", ""))[:10]
+        totals[day] = totals.get(day, 0.0) + accepted
+    days = sorted(totals)
+    return value_frame(days, [totals[day] / 1e9 for day in days])
+
+
+def _json(body: bytes, what: str):
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise unreadable(what, HOST, f"not JSON ({exc})") from None
