@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy import stats
 
 from backtests.claims_backtest import risk_free_returns
@@ -111,9 +112,10 @@ def announced_paces(sessions: pd.DatetimeIndex) -> np.ndarray:
 
 
 def _max_ahead(values: np.ndarray, horizon: int) -> np.ndarray:
-    """max(values[t+1 .. t+horizon]) per t (-inf where nothing follows)."""
-    reversed_max = pd.Series(values[::-1]).rolling(horizon, min_periods=1).max().to_numpy()[::-1]
-    return np.r_[reversed_max[1:], -np.inf]
+    """max(values[t+1 .. t+horizon]) per t (-inf where nothing follows). numpy, not pandas
+    rolling: pandas' rolling max skips +inf, which here marks a lump-sum programme."""
+    padded = np.r_[values[1:], np.full(horizon, -np.inf)]
+    return sliding_window_view(padded, horizon)[: len(values)].max(axis=1)
 
 
 def purchases_rise(pace: np.ndarray, announced: np.ndarray, horizon: int) -> np.ndarray:

@@ -220,4 +220,46 @@ def check_references(raw: dict, path: Path, locate: Locate) -> list[str]:
     benchmark = raw.get("benchmark")
     if benchmark and benchmark not in set(names) | set(sleeves):
         report(("benchmark",), f"unknown benchmark '{benchmark}'; {targets}")
+    check_verdict(raw, strategies, sleeves, signal_sections, report)
     return problems
+
+
+def check_verdict(raw: dict, strategies: list[dict], sleeves: list[str], signals: dict,
+                  report: Callable[[tuple, str], None]) -> None:
+    """The `verdict:` section names strategies, sleeves and signals that exist, and grids over
+    numeric parameters of the claim's rule; each problem goes through `report`."""
+    from strategies.grid import numeric_fields
+
+    verdict = _as_dict(raw.get("verdict"))
+    rules = {str(s.get("name")): s.get("rule") for s in strategies}
+    names = sorted(rules)
+
+    def known(loc: tuple, value: Any, allowed: list[str], what: str) -> None:
+        if value is not None and value not in allowed:
+            report(loc, f"unknown {what} '{value}'; choose one of: {', '.join(allowed) or 'none'}")
+
+    known(("verdict", "risk_free_sleeve"), verdict.get("risk_free_sleeve"), sleeves, "sleeve")
+    for index, claim in enumerate(verdict.get("claims") or []):
+        if not isinstance(claim, dict):
+            continue
+        loc = ("verdict", "claims", index)
+        for key in ("pace_signal", "stress_signal"):
+            known(loc + (key,), claim.get(key), sorted(signals), "signal")
+        for position, sleeve in enumerate(claim.get("sleeves") or []):
+            known(loc + ("sleeves", position), sleeve, sleeves, "sleeve")
+        for sub, backtest in ((), claim), (("rule_claim",), _as_dict(claim.get("rule_claim"))):
+            if backtest.get("test") != "backtest":
+                continue
+            known(loc + sub + ("strategy",), backtest.get("strategy"), names, "strategy")
+            known(loc + sub + ("benchmark",), backtest.get("benchmark"), names + ["risk_free"],
+                  "benchmark (a strategy or risk_free)")
+            rule_name = rules.get(backtest.get("strategy"))
+            if rule_name is None:
+                continue
+            try:
+                numeric = numeric_fields(get_rule(rule_name).params)
+            except LiqbtError:
+                continue
+            for axis in _as_dict(backtest.get("grid")):
+                known(loc + sub + ("grid", axis), axis, numeric,
+                      f"grid parameter of rule {rule_name}")

@@ -17,6 +17,7 @@ import pandas as pd
 from backtests.config import RunConfig
 from backtests.engine import BacktestResult, ExecutionCosts, simulate
 from backtests.metrics import summarise
+from backtests.verdict import evaluate_claims
 from feeds.online import resolve_timeout
 from feeds.panel import PointInTimePanel, Source
 from feeds.resolve import open_source
@@ -41,6 +42,7 @@ class RunResult:
     summary: dict[str, dict] = field(default_factory=dict)
     benchmark_summary: dict[str, dict] = field(default_factory=dict)
     context: StrategyContext | None = None
+    verdict: list[dict] | None = None
 
     def benchmark_returns(self, strategy_name: str) -> tuple[str, pd.Series] | None:
         """(label, daily returns) of the benchmark a strategy is compared with."""
@@ -127,5 +129,8 @@ def run_backtest(config: RunConfig, config_path: Path, source: Source | Path,
     benchmark_summary = {f"buy_and_hold_{sleeve}": summarise(series, None, rf)
                          for sleeve, series in benchmarks.items()}
     signal_frame = pd.DataFrame(signals, index=panel.sessions).iloc[panel.start_position:]
-    return RunResult(config, config_path, sha256_file(config_path), panel, signal_frame, results,
-                     benchmarks, summary, benchmark_summary, context)
+    result = RunResult(config, config_path, sha256_file(config_path), panel, signal_frame, results,
+                       benchmarks, summary, benchmark_summary, context)
+    if config.verdict is not None:
+        result.verdict = evaluate_claims(result, config.verdict, progress)
+    return result

@@ -17,7 +17,8 @@ def _cell(metric: str, value) -> str:
     return f"<td>{value:.2%}</td>" if metric in _PERCENT else f"<td>{value:.2f}</td>"
 
 
-def render_index(result, manifest: dict, tearsheets: dict[str, str]) -> str:
+def render_index(result, manifest: dict, tearsheets: dict[str, str],
+                 pages: list[tuple[str, str]] = ()) -> str:
     title = html.escape(result.config.report.title or result.config.name)
     header = "".join(f"<th>{c}</th>" for c in ("strategy", "benchmark", *_COLUMNS))
     rows = []
@@ -37,6 +38,7 @@ td:first-child,th:first-child,td:nth-child(2){{text-align:left}}</style></head>
 <p>Backtest {sessions['first']} .. {sessions['last']} ({sessions['count']} sessions); decisions at
 the close of t trade at the close of t+{result.config.execution.lag_days}; fees
 {result.config.costs.fees_bps} bp, slippage {result.config.costs.slippage_bps} bp; 252-day years.</p>
+{''.join(f'<p><a href="{href}">{html.escape(title)}</a></p>' for title, href in pages)}
 <table id="summary"><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>
 <p>Files: <a href="summary.json">summary.json</a> · <a href="returns.csv">returns.csv</a> ·
 <a href="manifest.json">manifest.json</a> · weights/&lt;strategy&gt;.csv</p>

@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 from typing import Callable
 
@@ -15,24 +13,12 @@ import pandas as pd
 
 from feeds.atomic import write_text_atomic
 from reports.index_page import render_index
+from reports.jsonio import write_json
 from reports.manifest import build_manifest
 from reports.tearsheet import write_tearsheet
+from reports.verdict_page import write_verdict_page
 
 Progress = Callable[[str], None]
-
-
-def _json_ready(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_ready(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_ready(v) for v in value]
-    return value
-
-
-def write_json(path: Path, payload: dict) -> None:
-    write_text_atomic(path, json.dumps(_json_ready(payload), indent=2, sort_keys=False) + "\n")
 
 
 def returns_frame(result) -> pd.DataFrame:
@@ -87,6 +73,10 @@ def write_run_outputs(result, out_dir: Path, progress: Progress = lambda message
             write_tearsheet(backtest.returns, bench_returns, label, name, target, manifest,
                             config.report.risk_free_annual)
             tearsheets[name] = f"tearsheets/{name}.html"
+    pages = []
+    if result.verdict is not None:
+        pages.append(write_verdict_page(result.verdict, out_dir, manifest,
+                                        config.report.title or config.name))
     write_json(out_dir / "manifest.json", manifest)
-    write_text_atomic(out_dir / "index.html", render_index(result, manifest, tearsheets))
+    write_text_atomic(out_dir / "index.html", render_index(result, manifest, tearsheets, pages))
     return manifest
