@@ -67,6 +67,12 @@ def run(config: Path = ConfigArg, snapshot: Optional[Path] = SnapshotOpt,
 from backtests import cli_signals  # noqa: E402  (adds `liqbt signals` and `liqbt events`)
 
 cli_signals.register(app)
+from backtests import cli_sweep  # noqa: E402  (adds `liqbt sweep`)
+
+cli_sweep.register(app)
+from backtests import cli_event_study  # noqa: E402  (adds `liqbt event-study`)
+
+cli_event_study.register(app)
 
 
 def main() -> None:

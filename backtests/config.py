@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from backtests.config_studies import EventStudySection, SweepSection, WalkForwardSection
 from feeds.instruments import InstrumentField
 from feeds.quality import QualityPolicy
 from strategies.schedule import Rebalance
@@ -75,6 +76,9 @@ class RunConfig(_Model):
     costs: CostsSection = CostsSection()
     execution: ExecutionSection = ExecutionSection()
     report: ReportSection = ReportSection()
+    sweep: SweepSection | None = Field(None, description="parameter sweep (liqbt sweep)")
+    walk_forward: WalkForwardSection | None = Field(None, description="walk-forward of the sweep")
+    event_study: EventStudySection | None = Field(None, description="policy-event study pages")
 
     def strategy(self, name: str) -> StrategySection:
         return next(s for s in self.strategies if s.name == name)

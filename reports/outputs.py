@@ -14,6 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from feeds.atomic import write_text_atomic
+from reports.event_study_page import write_event_study_page
 from reports.index_page import render_index
 from reports.manifest import build_manifest
 from reports.tearsheet import write_tearsheet
@@ -87,6 +88,7 @@ def write_run_outputs(result, out_dir: Path, progress: Progress = lambda message
             write_tearsheet(backtest.returns, bench_returns, label, name, target, manifest,
                             config.report.risk_free_annual)
             tearsheets[name] = f"tearsheets/{name}.html"
+    write_event_study_page(result, out_dir, manifest)  # issue-7 page convention
     write_json(out_dir / "manifest.json", manifest)
     write_text_atomic(out_dir / "index.html", render_index(result, manifest, tearsheets))
     return manifest
