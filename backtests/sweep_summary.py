@@ -57,6 +57,9 @@ def walk_forward_files(setup, result: WalkForwardResult, out_dir: Path) -> pd.Da
     params = pd.DataFrame([native_params(setup.job.rule, setup.combos.iloc[c])
                            for c in table["chosen"]], index=table.index)
     table = pd.concat([table, params], axis=1).rename(columns={"chosen": "combo"})
+    first = ["train_from", "train_to", "test_from", "test_to", "combo", *params.columns,
+             "in_sample_score"]
+    table = table[first + [c for c in table.columns if c not in first]]
     write_text_atomic(out_dir / "walk_forward.csv", table.to_csv(index=False))
     returns = result.oos_series().rename("oos_return")
     returns.index.name = "date"
