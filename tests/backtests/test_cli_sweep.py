@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.backtests.conftest import SWEEP_CONFIG, write_config
+from tests.sweep_fixtures import SWEEP_CONFIG, write_config
 from tests.html_checks import parse_page
 
 REPO = Path(__file__).resolve().parents[2]
