@@ -88,9 +88,13 @@ def sweep(
     setup = prepare_sweep(loaded, panel, signals)
     _status(f"{len(setup.combos):,} combinations of {loaded.sweep.strategy} "
             f"({', '.join(loaded.sweep.grid)})")
-    outcome = run_configured_sweep(setup, out_dir, resume=resume, chunk=chunk,
-                                   engine="dask" if dask else None, workers=workers,
-                                   progress=RichSweepProgress(), status=_status)
+    try:
+        outcome = run_configured_sweep(setup, out_dir, resume=resume, chunk=chunk,
+                                       engine="dask" if dask else None, workers=workers,
+                                       progress=RichSweepProgress(), status=_status)
+    except KeyboardInterrupt:
+        _status(f"finished chunks are kept in {out_dir / 'checkpoint'}: add --resume to continue")
+        raise
     write_sweep_page(outcome, loaded, config, sha256_file(config), panel, out_dir)
     summary = outcome.summary
     best = summary["best"]
