@@ -76,6 +76,12 @@ from backtests import cli_signals  # noqa: E402  (adds `liqbt signals` and `liqb
 
 cli_signals.register(app)
 register_data_commands(app)  # liqbt fetch, liqbt data list
+from backtests import cli_sweep  # noqa: E402  (adds `liqbt sweep`)
+
+cli_sweep.register(app)
+from backtests import cli_event_study  # noqa: E402  (adds `liqbt event-study`)
+
+cli_event_study.register(app)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from backtests.verdict_config import VerdictSection
+from backtests.config_studies import EventStudySection, SweepSection, WalkForwardSection
 from feeds.instruments import InstrumentField
 from feeds.quality import QualityPolicy
 from strategies.schedule import Rebalance
@@ -82,6 +83,9 @@ class RunConfig(_Model):
     execution: ExecutionSection = ExecutionSection()
     report: ReportSection = ReportSection()
     verdict: VerdictSection | None = Field(None, description="tests of the article claims")
+    sweep: SweepSection | None = Field(None, description="parameter sweep (liqbt sweep)")
+    walk_forward: WalkForwardSection | None = Field(None, description="walk-forward of the sweep")
+    event_study: EventStudySection | None = Field(None, description="policy-event study pages")
 
     def strategy(self, name: str) -> StrategySection:
         return next(s for s in self.strategies if s.name == name)

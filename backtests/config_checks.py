@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from backtests.config import ConfigError, RunConfig
+from backtests.config_checks_studies import check_studies
 from feeds.errors import LiqbtError
 from feeds.instruments import INSTRUMENT_KINDS
 from signals import get_signal
@@ -221,6 +222,7 @@ def check_references(raw: dict, path: Path, locate: Locate) -> list[str]:
     if benchmark and benchmark not in set(names) | set(sleeves):
         report(("benchmark",), f"unknown benchmark '{benchmark}'; {targets}")
     check_verdict(raw, strategies, sleeves, signal_sections, report)
+    check_studies(raw, report)
     return problems
 
 

@@ -12,6 +12,7 @@ from typing import Callable
 import pandas as pd
 
 from feeds.atomic import write_text_atomic
+from reports.event_study_page import write_event_study_page
 from reports.index_page import render_index
 from reports.jsonio import write_json
 from reports.manifest import build_manifest
@@ -77,6 +78,8 @@ def write_run_outputs(result, out_dir: Path, progress: Progress = lambda message
     if result.verdict is not None:
         pages.append(write_verdict_page(result.verdict, out_dir, manifest,
                                         config.report.title or config.name))
+    if (link := write_event_study_page(result, out_dir, manifest)):
+        pages.append(link)
     write_json(out_dir / "manifest.json", manifest)
     write_text_atomic(out_dir / "index.html", render_index(result, manifest, tearsheets, pages))
     return manifest

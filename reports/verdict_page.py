@@ -14,6 +14,7 @@ from pathlib import Path
 from backtests import verdict as verdict_rules
 from feeds.atomic import write_text_atomic
 from reports.jsonio import write_json
+from reports.pages import PageLink
 from reports.tearsheet import manifest_block
 
 COLOURS = {"supported": "#1b7f3b", "not supported": "#b42318", "inconclusive": "#9a6700"}
@@ -96,10 +97,10 @@ decision. Sharpe ratios are in excess of T-bills. <a href="index.html">Back to t
 
 
 def write_verdict_page(rows: list[dict], out_dir: Path, manifest: dict, title: str
-                       ) -> tuple[str, str]:
+                       ) -> PageLink:
     """Write verdict.json ({"claims": [{id, claim, test, metrics, verdict}]}) and verdict.html."""
     claims = [{key: row[key] for key in ("id", "claim", "test", "metrics", "verdict", "reason")}
               for row in rows]
     write_json(out_dir / "verdict.json", {"claims": claims})
     write_text_atomic(out_dir / "verdict.html", render_verdict(rows, manifest, title))
-    return "Verdict on the article claims", "verdict.html"
+    return PageLink("Verdict on the article claims", "verdict.html")

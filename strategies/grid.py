@@ -61,6 +61,28 @@ def _native(base: BaseModel, name: str, value: Any) -> Any:
     return annotation(value) if annotation in _NUMERIC else value
 
 
+def _check_axis(params_model: type[BaseModel], base_model: BaseModel, name: str,
+                values: Sequence[Any]) -> None:
+    """An axis must be a numeric field, and each value must validate in place of the base one."""
+    allowed = numeric_fields(params_model)
+    if name not in allowed:
+        raise InputError(f"grid axis '{name}' is not a numeric parameter of this rule; "
+                         f"numeric parameters: {', '.join(allowed) or 'none'}")
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not len(values):
+        raise InputError(f"grid axis '{name}' must be a non-empty list of values")
+    for value in values:
+        try:
+            params_model.model_validate({**base_model.model_dump(), name: value})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise InputError(f"grid axis '{name}' value {value!r}: "
+                             f"{first['msg'].removeprefix('Value error, ')}") from None
+
+
+def _base(params_model: type[BaseModel], base: Mapping[str, Any] | BaseModel) -> BaseModel:
+    return base if isinstance(base, BaseModel) else params_model.model_validate(dict(base))
+
+
 def expand_grid(params_model: type[BaseModel], base: Mapping[str, Any] | BaseModel,
                 grid: Mapping[str, Sequence[Any]] | None = None) -> ParamGrid:
     """Validate `base` params and the `grid` axes; return the cartesian-product ParamGrid.
@@ -68,23 +90,24 @@ def expand_grid(params_model: type[BaseModel], base: Mapping[str, Any] | BaseMod
     Each axis value is validated by substituting it into the base parameters, so a bad value names
     the field and the value. Only numeric fields can be axes.
     """
-    base_model = base if isinstance(base, BaseModel) else params_model.model_validate(dict(base))
+    base_model = _base(params_model, base)
     grid = dict(grid or {})
-    allowed = numeric_fields(params_model)
     for name, values in grid.items():
-        if name not in allowed:
-            raise InputError(f"grid axis '{name}' is not a numeric parameter of this rule; "
-                             f"numeric parameters: {', '.join(allowed) or 'none'}")
-        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
-            raise InputError(f"grid axis '{name}' must be a non-empty list of values")
-        for value in values:
-            try:
-                params_model.model_validate({**base_model.model_dump(), name: value})
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                raise InputError(f"grid axis '{name}' value {value!r}: "
-                                 f"{first['msg'].removeprefix('Value error, ')}") from None
+        _check_axis(params_model, base_model, name, values)
     names = list(grid)
     rows = list(itertools.product(*(grid[name] for name in names))) if names else [()]
     combos = pd.DataFrame(rows, columns=names, dtype=float) if names else pd.DataFrame(index=[0])
     return ParamGrid(base_model, combos.reset_index(drop=True))
+
+
+def grid_of_combos(params_model: type[BaseModel], base: Mapping[str, Any] | BaseModel,
+                   combos: pd.DataFrame) -> ParamGrid:
+    """A ParamGrid over given combination rows (columns = numeric parameters), e.g. one chunk of
+    an `expand_grid` table in a streamed sweep: no cartesian product is rebuilt, and each column's
+    distinct values are validated like grid axes."""
+    base_model = _base(params_model, base)
+    if len(combos) == 0:
+        raise InputError("a grid needs at least one combination row")
+    for name in combos.columns:
+        _check_axis(params_model, base_model, name, combos[name].drop_duplicates().tolist())
+    return ParamGrid(base_model, combos.astype(float).reset_index(drop=True))

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from feeds.errors import InputError
 from strategies.context import StrategyContext
 from strategies.decisions import Decisions
-from strategies.grid import ParamGrid, expand_grid
+from strategies.grid import ParamGrid, expand_grid, grid_of_combos
 from strategies.schedule import Rebalance, rebalance_mask
 from strategies.weight_grid import WeightGrid
 
@@ -77,15 +77,21 @@ def get_rule(name: str) -> RuleDef:
 def build_weight_grid(context: StrategyContext, rule_name: str,
                       params: RuleParams | Mapping[str, Any],
                       rebalance: Rebalance | None = None,
-                      grid: Mapping[str, Sequence[Any]] | None = None) -> WeightGrid:
-    """Weights of rule `rule_name` for every combination of `grid` (K = 1 without a grid).
+                      grid: Mapping[str, Sequence[Any]] | None = None,
+                      combos: pd.DataFrame | None = None) -> WeightGrid:
+    """Weights of rule `rule_name` for every combination of `grid` (K = 1 without a grid), or for
+    the given `combos` rows instead (columns = numeric parameters; e.g. one chunk of a grid's
+    `combos` table, so a streamed sweep builds a chunk at a time without re-expanding the grid).
 
     Constrain step: on each decision session every sleeve gets a weight (0 if the rule leaves it
     out); sleeves that are not tradable at the decision (not listed yet, or terminated) get 0 and
     their share stays in cash — a sleeve joins when its instrument exists, it is never back-filled.
     """
     definition = get_rule(rule_name)
-    param_grid = expand_grid(definition.params, params, grid)
+    if combos is not None and grid is not None:
+        raise ValueError("pass either grid or combos, not both")
+    param_grid = (expand_grid(definition.params, params, grid) if combos is None
+                  else grid_of_combos(definition.params, params, combos))
     schedule = rebalance or definition.default_rebalance
     idx = np.flatnonzero(rebalance_mask(context.sessions, schedule, context.start_position))
     decisions = Decisions(context, idx, param_grid.size)

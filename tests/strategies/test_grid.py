@@ -67,3 +67,28 @@ def test_to_frame_has_parameter_levels_then_sleeve(ctx):
 def test_bad_grid_axes_are_named(ctx, grid, message):
     with pytest.raises(InputError, match=message):
         build_weight_grid(ctx, "gold", GOLD, "monthly", grid)
+
+
+def test_chunks_of_the_combos_table_build_the_same_weights(ctx):
+    """A streamed sweep builds one slice of the combinations table at a time."""
+    from strategies.grid import expand_grid
+    from strategies.gold import GoldParams
+
+    grid = {"base_weight": [0.0, 0.1], "overweight": [0.2, 0.3, 0.4], "rising_above": [-0.5, 0.5]}
+    full = build_weight_grid(ctx, "gold", GOLD, "monthly", grid)
+    table = expand_grid(GoldParams, GOLD, grid).combos
+    assert table.equals(full.combos)
+    for rows in (slice(0, 5), slice(5, 11), slice(11, 12)):
+        chunk = build_weight_grid(ctx, "gold", GOLD, "monthly", combos=table.iloc[rows])
+        assert np.array_equal(chunk.weights, full.weights[rows])
+        assert np.array_equal(chunk.decision_idx, full.decision_idx)
+        assert list(chunk.combos.index) == list(range(len(chunk.combos)))
+
+
+@pytest.mark.parametrize("combos, message", [
+    (pd.DataFrame({"gold_sleeve": [1.0]}), "not a numeric parameter"),
+    (pd.DataFrame({"overweight": [0.2, 1.5]}), "value 1.5"),
+    (pd.DataFrame({"overweight": []}), "at least one combination")])
+def test_bad_combos_rows_are_named(ctx, combos, message):
+    with pytest.raises(InputError, match=message):
+        build_weight_grid(ctx, "gold", GOLD, "monthly", combos=combos)

@@ -1,0 +1,70 @@
+"""`liqbt event-study`: how each sleeve of a config moved around Fed policy announcements.
+
+    liqbt event-study CONFIG [--kind RMP|QE|QT|taper|facility] [--before K] [--after H] [--out DIR]
+
+Writes OUT/event_study.html, event_study_mean.csv, event_study_paths.csv and
+event_study_events.csv (OUT defaults to runs/<name>/event_study/). Settings come from the config's
+`event_study:` section when it has one (defaults otherwise); the options override them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def _status(message: str) -> None:
+    typer.echo(f"liqbt: {message}", err=True)
+
+
+def event_study(
+    config: Path = typer.Argument(..., help="YAML run config", show_default=False,
+                                  metavar="CONFIG"),
+    kind: Optional[str] = typer.Option(None, "--kind", help="RMP, QE, QT, taper or facility "
+                                                            "[event_study.kinds]"),
+    before: Optional[int] = typer.Option(None, "--before", min=0,
+                                         help="sessions before day 0 [event_study.before]"),
+    after: Optional[int] = typer.Option(None, "--after", min=1,
+                                        help="sessions after day 0 [event_study.after]"),
+    snapshot: Optional[Path] = typer.Option(None, "--snapshot", envvar="LIQBT_SNAPSHOT",
+                                            help="snapshot directory; env LIQBT_SNAPSHOT"),
+    out: Optional[Path] = typer.Option(None, "--out",
+                                       help="output folder [runs/<name>/event_study/]"),
+) -> None:
+    """Mean cumulative-return paths of every sleeve around Fed announcements of a kind, with
+    bootstrap bands, and the 2019-10-11 and 2025-12-10 RMP episodes on their own."""
+    from typing import get_args
+
+    from backtests.config import load_config
+    from backtests.config_studies import EventKind, EventStudySection
+    from backtests.event_study import configured_event_studies
+    from backtests.run import build_panel, open_run_source, sha256_file
+    from feeds.errors import InputError
+    from reports.event_study_page import write_event_study_files
+    from reports.page_common import page_manifest
+
+    kinds = get_args(EventKind)
+    if kind is not None and kind not in kinds:
+        raise InputError(f"--kind {kind}: unknown kind; use one of {', '.join(kinds)}")
+    loaded = load_config(config)
+    section = loaded.event_study or EventStudySection()
+    out_dir = out or Path("runs") / loaded.name / "event_study"
+    _status("loading data")
+    panel = build_panel(loaded, open_run_source(snapshot, loaded, config, progress=_status))
+    studies = configured_event_studies(panel.sleeve_prices, section,
+                                       [kind] if kind else None, before, after)
+    manifest = page_manifest(loaded, config, sha256_file(config), panel, panel.sessions)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_event_study_files(studies, section.episodes, out_dir,
+                            loaded.report.title or loaded.name, manifest)
+    for name, result in studies.items():
+        inside = result.events.loc[result.events["status"] == "in data"]
+        typer.echo(f"{name}: {len(inside)} events in the data ({int(inside['partial'].sum())} "
+                   f"partial), {len(result.events) - len(inside)} outside it")
+    typer.echo(f"wrote {out_dir}/event_study.html")
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="event-study")(event_study)

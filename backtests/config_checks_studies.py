@@ -1,0 +1,65 @@
+"""Cross-section checks of `sweep:`, `walk_forward:` and `event_study:` against the rest of a
+config (run on the raw mapping, like `config_checks.check_references`): the swept strategy exists,
+each grid axis is a valid numeric parameter of its rule (values validated by the strategies' grid
+machinery), the walk-forward can score the selection metric, event-study sleeves exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from feeds.errors import LiqbtError
+from strategies import get_rule
+from strategies.grid import expand_grid
+
+Report = Callable[[tuple, str], None]
+
+
+def _as_dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def check_studies(raw: dict, report: Report) -> None:
+    """Report every problem as `report(field path, message)`."""
+    sweep = _as_dict(raw.get("sweep"))
+    if sweep:
+        _check_sweep(raw, sweep, report)
+    if raw.get("walk_forward") is not None and sweep.get("metric") == "turnover":
+        report(("walk_forward",), "walk-forward selects on returns alone and cannot score "
+               "turnover; set sweep.metric to another metric (e.g. sharpe) or drop walk_forward")
+    study = _as_dict(raw.get("event_study"))
+    sleeves = set(_as_dict(raw.get("universe")))
+    chosen = study.get("sleeves")
+    if isinstance(chosen, list):
+        for index, sleeve in enumerate(chosen):
+            if sleeve not in sleeves:
+                report(("event_study", "sleeves", index), f"unknown sleeve '{sleeve}'; the "
+                       f"universe has: {', '.join(sorted(sleeves))}")
+
+
+def _check_sweep(raw: dict, sweep: dict, report: Report) -> None:
+    strategies = [s for s in (raw.get("strategies") or []) if isinstance(s, dict)]
+    names = [str(s.get("name")) for s in strategies]
+    target = sweep.get("strategy")
+    if target is None:
+        return  # the schema check reports the missing field
+    if target not in names:
+        report(("sweep", "strategy"), f"unknown strategy '{target}'; configured strategies: "
+               f"{', '.join(names)}")
+        return
+    strategy = strategies[names.index(target)]
+    try:
+        definition = get_rule(strategy.get("rule"))
+        base = definition.params.model_validate(strategy.get("params") or {})
+    except (LiqbtError, ValidationError, TypeError):
+        return  # the strategy's own problems are reported under strategies.N
+    for axis, values in _as_dict(sweep.get("grid")).items():
+        if not isinstance(values, list) or not values:
+            continue  # the schema check reports it
+        try:
+            expand_grid(definition.params, base, {axis: values})
+        except LiqbtError as exc:
+            report(("sweep", "grid", axis), f"{exc} (rule '{definition.name}' of strategy "
+                   f"'{target}')")

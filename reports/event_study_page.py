@@ -1,0 +1,167 @@
+"""event_study.html: how each sleeve moved around Fed policy announcements.
+
+Per kind (RMP, QE, QT, ...): the mean cumulative-return path of every sleeve over [-before, +after]
+sessions around day 0 (the first close at which the announcement was public), with its bootstrap
+band; then chosen episodes (by default the 2019-10-11 and 2025-12-10 RMP announcements) on their
+own. Paths are price(o)/price(0) - 1, 0 at the event close. Files beside the page:
+`event_study_mean.csv`, `event_study_paths.csv`, `event_study_events.csv`. Self-contained
+(plotly.js inlined).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from feeds.atomic import write_text_atomic
+from reports.page_common import figure_div, html_table, page_html, percent
+from reports.pages import PageLink
+
+COLUMNS = 3
+PALETTE = ("#1f3b73", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+           "#7f7f7f", "#17becf", "#bcbd22")
+
+
+def mean_paths_figure(result):
+    """Small multiples: one panel per sleeve, mean path and its band."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    sleeves = list(dict.fromkeys(result.mean["sleeve"]))
+    rows = max(1, math.ceil(len(sleeves) / COLUMNS))
+    figure = make_subplots(rows=rows, cols=COLUMNS, subplot_titles=sleeves, shared_xaxes=True,
+                           vertical_spacing=0.12 / rows * 2, horizontal_spacing=0.06)
+    for i, sleeve in enumerate(sleeves):
+        part = result.mean.loc[result.mean["sleeve"] == sleeve]
+        row, col = i // COLUMNS + 1, i % COLUMNS + 1
+        x = part["offset"].tolist()
+        figure.add_trace(go.Scatter(x=x + x[::-1], y=part["upper"].tolist()
+                                    + part["lower"].tolist()[::-1], fill="toself",
+                                    fillcolor="rgba(31,59,115,0.15)", line={"width": 0},
+                                    hoverinfo="skip", showlegend=False), row=row, col=col)
+        figure.add_trace(go.Scatter(x=x, y=part["mean"].tolist(), mode="lines",
+                                    line={"color": "#1f3b73", "width": 1.8}, name=sleeve,
+                                    customdata=part["n_events"].tolist(), showlegend=False,
+                                    hovertemplate="day %{x}: %{y:.2%} (%{customdata} events)"
+                                                  "<extra></extra>"), row=row, col=col)
+        figure.add_vline(x=0, line_dash="dot", line_color="#999", row=row, col=col)
+        figure.add_hline(y=0, line_color="#ccc", row=row, col=col)
+    figure.update_yaxes(tickformat=".0%")
+    figure.update_layout(template="none", height=260 * rows,
+                         margin={"l": 50, "r": 20, "t": 40, "b": 30})
+    return figure
+
+
+def episode_figure(paths: pd.DataFrame):
+    """Every sleeve's path in one chart (paths: offset x sleeve)."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for i, sleeve in enumerate(paths.columns):
+        figure.add_trace(go.Scatter(x=paths.index.tolist(), y=paths[sleeve].tolist(),
+                                    mode="lines", name=sleeve,
+                                    line={"color": PALETTE[i % len(PALETTE)], "width": 1.6},
+                                    hovertemplate=f"{sleeve} day %{{x}}: %{{y:.2%}}"
+                                                  "<extra></extra>"))
+    figure.add_vline(x=0, line_dash="dot", line_color="#999")
+    figure.update_layout(template="none", height=380, yaxis_tickformat=".0%",
+                         xaxis_title="sessions from day 0", legend={"orientation": "h", "y": -0.2},
+                         margin={"l": 60, "r": 20, "t": 10, "b": 40})
+    return figure
+
+
+def _events_table(result, kind: str) -> str:
+    events = result.events.copy()
+    events["announced"] = events["announced"].dt.strftime("%Y-%m-%d")
+    events["day0"] = pd.to_datetime(events["day0"]).dt.strftime("%Y-%m-%d").fillna("–")
+    events["window"] = [
+        "–" if pd.isna(a) else f"{int(a):+d} .. {int(b):+d}"
+        for a, b in zip(events.get("first_offset"), events.get("last_offset"))]
+    events["partial"] = ["partial" if p is True or p is np.True_ else "" for p in events["partial"]]
+    shown = events[["event", "announced", "day0", "window", "partial", "status"]]
+    return html_table(shown, f"events-{kind}")
+
+
+def _find_episode(studies: dict, day: pd.Timestamp):
+    for kind, result in studies.items():
+        match = result.events.loc[(result.events["announced"] == day)
+                                  & (result.events["status"] == "in data")]
+        if len(match):
+            return kind, match.iloc[0], result.episode(day)
+    return None
+
+
+def render_event_study_page(studies: dict, episodes: list, title: str, manifest: dict) -> str:
+    first = next(iter(studies.values()))
+    sections = []
+    for kind, result in studies.items():
+        counted = int((result.events["status"] == "in data").sum())
+        chart = (figure_div(mean_paths_figure(result), f"mean-{kind}") if counted else
+                 "<p class='note'>No announcement of this kind inside the data.</p>")
+        sections.append(
+            f'<section class="kind" data-kind="{html.escape(kind)}"><h2>{html.escape(kind)}: '
+            f"mean path over {counted} events</h2>{chart}<details><summary>events</summary>"
+            f"{_events_table(result, kind)}</details></section>")
+    for day in episodes:
+        day = pd.Timestamp(day)
+        found = _find_episode(studies, day)
+        if found is None:
+            sections.append(f"<h2>Episode {day.date()}</h2><p class='note'>No studied "
+                            "announcement on that date inside the data.</p>")
+            continue
+        kind, event, paths = found
+        last = paths.iloc[-1].dropna()
+        summary = ", ".join(f"{s} {percent(v)}" for s, v in last.items())
+        partial = " (partial: the data ends first)" if bool(event["partial"]) else ""
+        sections.append(
+            f'<section class="episode" data-episode="{day.date()}"><h2>Episode: '
+            f"{html.escape(str(event['event']))} ({kind}), announced {day.date()}, day 0 "
+            f"{pd.Timestamp(event['day0']).date()}</h2><p class='note'>At day "
+            f"{int(paths.index[-1]):+d}{partial}: {html.escape(summary)}.</p>"
+            f"{figure_div(episode_figure(paths), f'episode-{day.date()}')}</section>")
+    body = f"""<h1>{html.escape(title)}: Fed policy event studies</h1>
+<p>Cumulative return of each sleeve from the close of day 0, price(day 0 + o) / price(day 0) − 1
+(0 at the event close), for o from −{first.before} to +{first.after} sessions. Day 0 is the first
+session at whose close the announcement was public (before 16:00 ET on a session: that close;
+otherwise the next). The line is the mean over events, the band the central
+{first.confidence:.0%} of {first.n_boot:,} bootstrap means (events resampled with replacement,
+seed {first.seed}). Events whose window runs past the data are kept as partial over the sessions
+the data has; announcements on the same day 0 count once. Data:
+<a href="event_study_mean.csv">event_study_mean.csv</a> ·
+<a href="event_study_paths.csv">event_study_paths.csv</a> ·
+<a href="event_study_events.csv">event_study_events.csv</a>.</p>
+{''.join(sections)}"""
+    return page_html(f"{title} — liqbt event study", body, manifest)
+
+
+def write_event_study_files(studies: dict, episodes: list, out_dir: Path, title: str,
+                            manifest: dict) -> Path:
+    """event_study.html and its three CSVs in `out_dir`."""
+    def tidy(attribute: str) -> pd.DataFrame:
+        return pd.concat([getattr(r, attribute).assign(kind=k) for k, r in studies.items()],
+                         ignore_index=True).pipe(lambda f: f[["kind", *f.columns[:-1]]])
+
+    write_text_atomic(out_dir / "event_study_mean.csv", tidy("mean").to_csv(index=False))
+    write_text_atomic(out_dir / "event_study_paths.csv", tidy("paths").to_csv(index=False))
+    write_text_atomic(out_dir / "event_study_events.csv", tidy("events").to_csv(index=False))
+    target = out_dir / "event_study.html"
+    write_text_atomic(target, render_event_study_page(studies, episodes, title, manifest))
+    return target
+
+
+def write_event_study_page(result, out_dir: Path, manifest: dict) -> PageLink | None:
+    """Page convention (issue 7): the event-study page of a `liqbt run` whose config has an
+    `event_study:` section, over the run's panel (all its sessions, warm-up included)."""
+    from backtests.event_study import configured_event_studies
+
+    section = result.config.event_study
+    if section is None:
+        return None
+    studies = configured_event_studies(result.panel.sleeve_prices, section)
+    write_event_study_files(studies, section.episodes, out_dir,
+                            result.config.report.title or result.config.name, manifest)
+    return PageLink("Fed policy event studies", "event_study.html")

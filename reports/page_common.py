@@ -1,0 +1,90 @@
+"""Shared pieces of liqbt's plotly pages (sweep, event study): the HTML shell, plotly.js, tables,
+and the provenance block for pages written outside `liqbt run`.
+
+Pages are self-contained: plotly.js is inlined once in the head (as `signals.html` does), so each
+page opens from disk with no network.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from reports.manifest import git_commit, package_versions
+from reports.tearsheet import manifest_block
+
+STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1250px}
+h2{margin-top:1.6em;border-top:1px solid #ddd;padding-top:.6em}p.note{color:#555;font-size:90%}
+table{border-collapse:collapse;font-size:88%;margin:.5em 0}
+td,th{padding:2px 9px;border-bottom:1px solid #eee;text-align:right}
+td:first-child,th:first-child{text-align:left}.stat{display:inline-block;margin:0 2em .8em 0}
+.stat b{font-size:150%;display:block}.bad{color:#b00020}.good{color:#1b5e20}"""
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> str:
+    import plotly.offline
+
+    return plotly.offline.get_plotlyjs()
+
+
+def figure_div(figure, div_id: str) -> str:
+    """A plotly figure as a div + script; plotly.js must already be on the page."""
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                          config={"displaylogo": False, "responsive": True})
+
+
+def page_html(title: str, body: str, manifest: dict) -> str:
+    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title>"
+            f'<script type="text/javascript">{plotly_js()}</script><style>{STYLE}</style></head>'
+            f"<body>{body}\n{manifest_block(manifest)}\n</body></html>\n")
+
+
+def html_table(frame: pd.DataFrame, table_id: str,
+               formats: dict[str, Callable[[object], str]] | None = None) -> str:
+    """A plain table of `frame` (index dropped); `formats` per column, else str()."""
+    formats = formats or {}
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for values in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, values):
+            text = formats[column](value) if column in formats else _plain(value)
+            cells.append(f"<td>{html.escape(text)}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (f'<table id="{table_id}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _plain(value) -> str:
+    if isinstance(value, float):
+        return "–" if value != value else f"{value:.4g}"
+    return str(value)
+
+
+def percent(value) -> str:
+    return "–" if value is None or value != value else f"{value:.2%}"
+
+
+def number(value, digits: int = 2) -> str:
+    return "–" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def page_manifest(config, config_path: Path, config_sha256: str, panel,
+                  window: pd.DatetimeIndex) -> dict:
+    """Provenance for a page written by a command other than `liqbt run`."""
+    return {
+        "config_name": config.name, "config_path": str(config_path),
+        "config_sha256": config_sha256,
+        "sessions": {"first": str(window[0].date()), "last": str(window[-1].date()),
+                     "count": int(len(window))},
+        "data_files": [record.as_dict() for record in panel.files_used()],
+        "packages": package_versions(), "git_commit": git_commit(),
+        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
