@@ -53,11 +53,15 @@ def run(config: Path = ConfigArg, snapshot: Optional[Path] = SnapshotOpt,
     summary.json, returns.csv, weights/, manifest.json)."""
     from backtests.run import resolve_snapshot, run_backtest
     from reports.outputs import write_run_outputs
+    from reports.tearsheet_pool import TearsheetWorkers
 
     loaded = load_config(config)
     out_dir = out or Path("runs") / loaded.name
-    result = run_backtest(loaded, config, resolve_snapshot(snapshot, loaded, config), _status)
-    write_run_outputs(result, out_dir, _status)
+    source = resolve_snapshot(snapshot, loaded, config)
+    # Tearsheet workers start now: their imports overlap the backtest.
+    with TearsheetWorkers(loaded.report.workers if loaded.report.tearsheets else 1) as workers:
+        result = run_backtest(loaded, config, source, _status)
+        write_run_outputs(result, out_dir, _status, workers)
     for name, metrics in result.summary.items():
         typer.echo(f"{name:>24}  CAGR {metrics['cagr']:7.2%}  Sharpe {metrics['sharpe']:5.2f}  "
                    f"maxDD {metrics['max_drawdown']:7.2%}")
