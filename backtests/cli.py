@@ -73,21 +73,45 @@ from backtests import cli_signals  # noqa: E402  (adds `liqbt signals` and `liqb
 cli_signals.register(app)
 
 
+def _exit_code(code) -> int:
+    if code is None or isinstance(code, int):
+        return code or 0
+    typer.echo(str(code), err=True)  # sys.exit("message") semantics
+    return 1
+
+
+def exit_now(code: int) -> None:
+    """Flush and leave without interpreter teardown. After a run, Python frees vectorbt's, numba's
+    and pandas' module state object by object, 1-2 s of a 20 s run for nothing: every output file
+    is already written (atomically, fsynced) and the tearsheet workers are shut down."""
+    import logging
+    import os
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main() -> None:
     """Console entry point: typer handles usage errors and --help (exit 2 / 0); liqbt errors
-    become one line and their exit code."""
+    become one line and their exit code. Unexpected errors keep their traceback."""
     try:
         app()
+        code = 0
+    except SystemExit as exc:  # click ends every command, and every usage error, with sys.exit
+        code = _exit_code(exc.code)
     except ConfigError as exc:
         for line in exc.lines:
             typer.echo(line, err=True)
-        sys.exit(exc.exit_code)
+        code = exc.exit_code
     except LiqbtError as exc:
         typer.echo(f"liqbt: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        code = exc.exit_code
     except KeyboardInterrupt:
         typer.echo("liqbt: interrupted", err=True)
-        sys.exit(130)
+        code = 130
+    exit_now(code)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ other pages. Design choices:
   avoided in the main process (numba and BLAS threads may be running there).
 - **start early**: `TearsheetWorkers(...)` starts the fork server and the workers immediately, so
   the CLI opens it before the backtest and the imports overlap with loading data and simulating.
-- **quiet**: workers ignore warnings and matplotlib's font logging, and ignore SIGINT (Ctrl-C is
-  the main process's job; it cancels what has not started), so stderr carries only real errors.
+- **quiet**: workers ignore warnings and matplotlib's font logging, and the fork server and workers
+  ignore SIGINT (Ctrl-C is the main process's job: it cancels the queued pages and waits for the
+  ones being drawn, at most one per worker), so stderr carries only real errors.
 - `workers=1` renders in the calling process (no pool), e.g. for debugging with a profiler.
 """
 
@@ -72,6 +73,22 @@ def render_job(job: TearsheetJob) -> Path:
                            job.manifest, job.risk_free_annual)
 
 
+def _start_fork_server_ignoring_ctrl_c() -> None:
+    """Start the fork server with SIGINT ignored, so Ctrl-C during its ~2 s preload does not kill
+    it with a traceback (it and the workers it forks inherit SIG_IGN); the main process handles
+    Ctrl-C and shuts the pool down. Only the main thread may change signal handlers."""
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class PendingTearsheets:
     """Tearsheets submitted to the workers (or queued for in-process rendering)."""
 
@@ -120,6 +137,7 @@ class TearsheetWorkers:
         if self.workers > 1:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload([WORKER_MODULE])
+            _start_fork_server_ignoring_ctrl_c()
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
                                                  initializer=initialise)
             # Workers start on demand, and starting the first one waits for the fork server's
@@ -136,7 +154,7 @@ class TearsheetWorkers:
         try:
             for _ in range(self.workers):
                 executor.submit(ready)
-        except RuntimeError:  # shut down before the workers came up (e.g. Ctrl-C)
+        except Exception:  # noqa: BLE001  best effort: a broken pool shows on the real submit
             pass
 
     def __exit__(self, exc_type, exc, traceback) -> None:
