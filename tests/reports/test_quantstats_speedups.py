@@ -98,16 +98,19 @@ def test_everything_is_restored_after_the_block():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from quantstats import _compat, stats, utils
 
-    before = (stats.drawdown_details, utils.group_returns, utils._prepare_benchmark,
-              _compat.safe_resample, stats.safe_resample, FigureCanvasAgg.draw_idle,
-              Axes.set_yticks, matplotlib.rcParams["svg.fonttype"])
+    import matplotlib.text as mtext
+
+    def state():
+        return (stats.drawdown_details, utils.group_returns, utils._prepare_benchmark,
+                _compat.safe_resample, stats.safe_resample, FigureCanvasAgg.draw_idle,
+                Axes.set_yticks, mtext._get_text_metrics_with_cache,
+                matplotlib.rcParams["svg.fonttype"], pd.plotting.plot_params["x_compat"])
+
+    before = state()
     with quantstats_speedups():
         assert stats.drawdown_details is not before[0]
         assert matplotlib.rcParams["svg.fonttype"] == "none"
-    after = (stats.drawdown_details, utils.group_returns, utils._prepare_benchmark,
-             _compat.safe_resample, stats.safe_resample, FigureCanvasAgg.draw_idle,
-             Axes.set_yticks, matplotlib.rcParams["svg.fonttype"])
-    assert after == before
+    assert state() == before
     assert quantstats.__version__ == "0.0.86"  # the version the speed-ups were checked against
 
 
