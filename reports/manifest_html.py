@@ -27,9 +27,13 @@ def _table(table_id: str, header: tuple[str, ...], rows: list[tuple]) -> str:
 
 
 def _files_table(files: list[dict]) -> str:
+    """path, dates, rows, sha256, then any other field a source records (e.g. a cache's origin)."""
+    known = ("path", "first", "last", "rows", "sha256")
+    extra = list(dict.fromkeys(k for f in files for k in f if k not in known))
     rows = [(_text(f.get("path")), f"{_text(f.get('first'))} .. {_text(f.get('last'))}",
-             _text(f.get("rows", "")), f"<code>{_text(f.get('sha256'))}</code>") for f in files]
-    return _table("liqbt-data-files", ("file", "dates", "rows", "sha256"), rows)
+             _text(f.get("rows", "")), f"<code>{_text(f.get('sha256'))}</code>",
+             *(_text(f.get(k, "")) for k in extra)) for f in files]
+    return _table("liqbt-data-files", ("file", "dates", "rows", "sha256", *extra), rows)
 
 
 def _issues_table(issues: list[dict], table_id: str) -> str:

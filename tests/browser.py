@@ -44,11 +44,18 @@ class BrowserError(RuntimeError):
     """chromium could not be found, started, or did not answer in time."""
 
 
+def _runnable(path: str | None) -> bool:
+    return bool(path) and Path(path).is_file() and os.access(path, os.X_OK)
+
+
 def find_chromium() -> str | None:
-    """LIQBT_CHROMIUM, else `chromium` / `chromium-browser` on PATH, else /usr/bin/chromium."""
-    candidates = [os.environ.get("LIQBT_CHROMIUM"), shutil.which("chromium"),
-                  shutil.which("chromium-browser"), "/usr/bin/chromium"]
-    return next((c for c in candidates if c and Path(c).is_file() and os.access(c, os.X_OK)), None)
+    """LIQBT_CHROMIUM when set (None if it does not point at a program), else `chromium` /
+    `chromium-browser` on PATH, else /usr/bin/chromium."""
+    explicit = os.environ.get("LIQBT_CHROMIUM")
+    if explicit:
+        return explicit if _runnable(explicit) else None
+    candidates = [shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium"]
+    return next((c for c in candidates if _runnable(c)), None)
 
 
 @dataclass(frozen=True)

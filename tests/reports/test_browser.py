@@ -146,6 +146,11 @@ def test_checker_catches_plotly_that_did_not_load_and_network_requests(browser, 
     assert "key element 'plotly charts without a drawn SVG': 1 found, at most 0 expected" in text
 
 
+def test_a_chromium_that_is_not_there_is_not_found(monkeypatch, tmp_path):
+    monkeypatch.setenv("LIQBT_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    assert find_chromium() is None  # -> the fixture fails the run, it does not skip
+
+
 def test_an_unknown_page_kind_is_a_failure():
     assert page_kind("index.html") is not None and page_kind("tearsheets/a.html") is not None
     assert page_kind("verdict_without_checks.html") is None

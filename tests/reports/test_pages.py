@@ -52,6 +52,13 @@ def test_manifest_block_carries_files_issues_closures_and_commit_state():
         assert text in block, text
 
 
+def test_manifest_block_shows_fields_other_sources_record():
+    cached = {**MANIFEST, "data_files": [{**MANIFEST["data_files"][0], "origin": "cache",
+                                          "fetched_utc": "2026-08-22T01:00:00"}]}
+    block = manifest_block(cached)
+    assert "<th>origin</th><th>fetched_utc</th>" in block and "<td>cache</td>" in block
+
+
 def test_warnings_leave_out_allow_listed_issues():
     block = warnings_block(MANIFEST)
     assert "IEF" in block and "short_vol" in block and "VIX" not in block
