@@ -47,7 +47,7 @@ class TearsheetJob:
 
 
 def default_workers() -> int:
-    """min(2, CPU count): quantstats is single-threaded and memory-light (~150 MB per worker)."""
+    """min(2, CPU count): quantstats is single-threaded; a worker holds ~200 MB."""
     return max(1, min(2, os.cpu_count() or 1))
 
 
