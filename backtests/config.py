@@ -70,6 +70,8 @@ class ReportSection(_Model):
     title: str | None = None
     tearsheets: bool = True
     risk_free_annual: float = Field(0.0, ge=-0.05, le=0.25, description="for Sharpe/Sortino")
+    workers: int | None = Field(None, ge=1, le=64, description="processes rendering tearsheets; "
+                                "default min(2, CPU count); 1 = in the main process")
 
 
 class RunConfig(_Model):

@@ -20,6 +20,7 @@ import pandas as pd
 from feeds.atomic import write_text_atomic
 from reports.page_common import figure_div, html_table, page_html, percent
 from reports.pages import PageLink
+from reports.plotly_assets import plotly_script_tag
 
 COLUMNS = 3
 PALETTE = ("#1f3b73", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
@@ -95,7 +96,8 @@ def _find_episode(studies: dict, day: pd.Timestamp):
     return None
 
 
-def render_event_study_page(studies: dict, episodes: list, title: str, manifest: dict) -> str:
+def render_event_study_page(studies: dict, episodes: list, title: str, manifest: dict,
+                            plotly_tag: str) -> str:
     first = next(iter(studies.values()))
     sections = []
     for kind, result in studies.items():
@@ -135,7 +137,7 @@ the data has; announcements on the same day 0 count once. Data:
 <a href="event_study_paths.csv">event_study_paths.csv</a> ·
 <a href="event_study_events.csv">event_study_events.csv</a>.</p>
 {''.join(sections)}"""
-    return page_html(f"{title} — liqbt event study", body, manifest)
+    return page_html(f"{title} — liqbt event study", body, manifest, plotly_tag)
 
 
 def write_event_study_files(studies: dict, episodes: list, out_dir: Path, title: str,
@@ -149,7 +151,8 @@ def write_event_study_files(studies: dict, episodes: list, out_dir: Path, title:
     write_text_atomic(out_dir / "event_study_paths.csv", tidy("paths").to_csv(index=False))
     write_text_atomic(out_dir / "event_study_events.csv", tidy("events").to_csv(index=False))
     target = out_dir / "event_study.html"
-    write_text_atomic(target, render_event_study_page(studies, episodes, title, manifest))
+    write_text_atomic(target, render_event_study_page(studies, episodes, title, manifest,
+                                                      plotly_script_tag(out_dir)))
     return target
 
 

@@ -23,15 +23,26 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def git_commit(start: Path | None = None) -> str | None:
-    """The commit of the liqbt checkout (None when not run from a git work tree)."""
+def _git(arguments: list[str], start: Path | None) -> str | None:
     where = start or Path(__file__).resolve().parent
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True,
-                              text=True, timeout=5, check=False)
+        done = subprocess.run(["git", *arguments], cwd=where, capture_output=True, text=True,
+                              timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
+    return done.stdout if done.returncode == 0 else None
+
+
+def git_commit(start: Path | None = None) -> str | None:
+    """The commit of the liqbt checkout (None when not run from a git work tree)."""
+    return (_git(["rev-parse", "HEAD"], start) or "").strip() or None
+
+
+def git_dirty(start: Path | None = None) -> bool | None:
+    """True when tracked files differ from the commit (the commit alone does not pin the code);
+    None outside a git work tree."""
+    status = _git(["status", "--porcelain", "--untracked-files=no"], start)
+    return None if status is None else bool(status.strip())
 
 
 def build_manifest(result) -> dict:
@@ -52,5 +63,6 @@ def build_manifest(result) -> dict:
         "sleeve_closures": panel.sleeve_closures(),
         "packages": package_versions(),
         "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

@@ -2,10 +2,12 @@
 
     OUT/index.html  OUT/tearsheets/<strategy>.html  OUT/summary.json  OUT/returns.csv
     OUT/weights/<strategy>.csv  OUT/manifest.json
+    + the pages of PAGE_WRITERS (OUT/signals.html, ...) and OUT/assets/ (shared plotly.js)
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Callable
 
@@ -16,10 +18,20 @@ from reports.event_study_page import write_event_study_page
 from reports.index_page import render_index
 from reports.jsonio import write_json
 from reports.manifest import build_manifest
-from reports.tearsheet import write_tearsheet
+from reports.pages import PageLink, PageWriter, collect_links
+from reports.signals_outputs import write_signals_page
+from reports.tearsheet_pool import TearsheetJob, TearsheetWorkers
 from reports.verdict_page import write_verdict_page
 
 Progress = Callable[[str], None]
+
+# Every extra page of a run, in the order index.html lists them: `write_<name>_page(result, out_dir,
+# manifest) -> PageLink | list[PageLink] | None` (reports/pages.py). Add a page with one line here.
+PAGE_WRITERS: list[PageWriter] = [
+    write_verdict_page,
+    write_event_study_page,
+    write_signals_page,
+]
 
 
 def returns_frame(result) -> pd.DataFrame:
@@ -43,8 +55,37 @@ def weights_frame(backtest, lag_days: int) -> pd.DataFrame:
     return frame
 
 
-def write_run_outputs(result, out_dir: Path, progress: Progress = lambda message: None) -> dict:
-    """Write the full output contract for a `backtests.run.RunResult`; returns the manifest."""
+def tearsheet_jobs(result, out_dir: Path, manifest: dict) -> list[TearsheetJob]:
+    """One tearsheet per strategy, benchmarks included, against the strategy's benchmark (none
+    when the strategy has no benchmark or is its own)."""
+    jobs = []
+    for name, backtest in result.strategies.items():
+        label, bench = result.benchmark_returns(name) or (None, None)
+        if label == name:
+            label, bench = None, None
+        jobs.append(TearsheetJob(name, backtest.returns, bench, label,
+                                 out_dir / "tearsheets" / f"{name}.html", manifest,
+                                 result.config.report.risk_free_annual))
+    return jobs
+
+
+def write_pages(result, out_dir: Path, manifest: dict, progress: Progress,
+                writers: list[PageWriter] | None = None) -> list[PageLink]:
+    """Run every page writer; the links they return, in order."""
+    links: list[PageLink] = []
+    for writer in PAGE_WRITERS if writers is None else writers:
+        progress(f"page {writer.__name__.removeprefix('write_').removesuffix('_page')}")
+        links += collect_links(writer(result, out_dir, manifest))
+    return links
+
+
+def write_run_outputs(result, out_dir: Path, progress: Progress = lambda message: None,
+                      workers: TearsheetWorkers | None = None) -> dict:
+    """Write the full output contract for a `backtests.run.RunResult`; returns the manifest.
+
+    Tearsheets render in `workers` (started by the caller, ideally before the backtest, so their
+    imports overlap it) or in a pool of `report.workers` processes opened here; the other pages
+    are written in this process meanwhile."""
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = build_manifest(result)
     config = result.config
@@ -62,24 +103,16 @@ def write_run_outputs(result, out_dir: Path, progress: Progress = lambda message
     for name, backtest in result.strategies.items():
         write_text_atomic(out_dir / "weights" / f"{name}.csv",
                           weights_frame(backtest, config.execution.lag_days).to_csv(float_format="%.6g"))
-    tearsheets = {}
-    if config.report.tearsheets:
-        for name, backtest in result.strategies.items():
-            benchmark = result.benchmark_returns(name)
-            if benchmark is None:
-                continue
-            progress(f"tearsheet {name}")
-            label, bench_returns = benchmark
-            target = out_dir / "tearsheets" / f"{name}.html"
-            write_tearsheet(backtest.returns, bench_returns, label, name, target, manifest,
-                            config.report.risk_free_annual)
-            tearsheets[name] = f"tearsheets/{name}.html"
-    pages = []
-    if result.verdict is not None:
-        pages.append(write_verdict_page(result.verdict, out_dir, manifest,
-                                        config.report.title or config.name))
-    if (link := write_event_study_page(result, out_dir, manifest)):
-        pages.append(link)
+    jobs = tearsheet_jobs(result, out_dir, manifest) if config.report.tearsheets else []
+    with contextlib.ExitStack() as stack:
+        if workers is None:
+            workers = stack.enter_context(TearsheetWorkers(config.report.workers if jobs else 1))
+        if jobs:
+            progress(f"tearsheets: {len(jobs)} in {workers.workers} process(es)")
+        pending = workers.submit(jobs)
+        pages = write_pages(result, out_dir, manifest, progress)
+        written = pending.wait(progress)
+    tearsheets = {name: path.relative_to(out_dir).as_posix() for name, path in written.items()}
     write_json(out_dir / "manifest.json", manifest)
     write_text_atomic(out_dir / "index.html", render_index(result, manifest, tearsheets, pages))
     return manifest

@@ -1,22 +1,21 @@
 """Shared pieces of liqbt's plotly pages (sweep, event study): the HTML shell, plotly.js, tables,
 and the provenance block for pages written outside `liqbt run`.
 
-Pages are self-contained: plotly.js is inlined once in the head (as `signals.html` does), so each
-page opens from disk with no network.
+Pages open from disk with no network: plotly.js is the one local copy in the output folder's
+`assets/` (reports/plotly_assets.py), loaded by a relative <script src>.
 """
 
 from __future__ import annotations
 
 import html
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
 from reports.manifest import git_commit, package_versions
-from reports.tearsheet import manifest_block
+from reports.manifest_html import manifest_block
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1250px}
 h2{margin-top:1.6em;border-top:1px solid #ddd;padding-top:.6em}p.note{color:#555;font-size:90%}
@@ -26,23 +25,17 @@ td:first-child,th:first-child{text-align:left}.stat{display:inline-block;margin:
 .stat b{font-size:150%;display:block}.bad{color:#b00020}.good{color:#1b5e20}"""
 
 
-@lru_cache(maxsize=1)
-def plotly_js() -> str:
-    import plotly.offline
-
-    return plotly.offline.get_plotlyjs()
-
-
 def figure_div(figure, div_id: str) -> str:
     """A plotly figure as a div + script; plotly.js must already be on the page."""
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
                           config={"displaylogo": False, "responsive": True})
 
 
-def page_html(title: str, body: str, manifest: dict) -> str:
+def page_html(title: str, body: str, manifest: dict, plotly_tag: str) -> str:
+    """The page shell; `plotly_tag` from `reports.plotly_assets.plotly_script_tag`."""
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{html.escape(title)}</title>"
-            f'<script type="text/javascript">{plotly_js()}</script><style>{STYLE}</style></head>'
+            f"{plotly_tag}<style>{STYLE}</style></head>"
             f"<body>{body}\n{manifest_block(manifest)}\n</body></html>\n")
 
 

@@ -1,12 +1,37 @@
-"""Extra pages of a run (issue 7 convention): each is written by a
-`write_<name>_page(result_or_data, out_dir, manifest) -> PageLink | None` function and linked from
-index.html; None means the run has nothing for that page (e.g. no `event_study:` section)."""
+"""How the pages of a run find their way into index.html.
+
+A page writer is a function `write_<name>_page(result, out_dir, manifest)` that writes its page(s)
+under `out_dir` and returns a `PageLink` (or several, or None when the run has nothing for it).
+`reports/outputs.py` keeps the list of writers; adding a page is one line there, and index.html
+links whatever the writers return, in that order.
+"""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any, Callable, NamedTuple, Sequence
 
 
 class PageLink(NamedTuple):
+    """One link on index.html: `href` is relative to the output folder (e.g. "verdict.html")."""
+
     title: str
-    href: str  # relative to the run's output folder
+    href: str
+    description: str = ""
+
+
+PageWriter = Callable[[Any, Path, dict], "PageLink | Sequence[PageLink] | None"]
+
+
+def collect_links(returned: PageLink | Sequence[PageLink] | None) -> list[PageLink]:
+    """What a writer returned, as a list (None -> nothing; one link -> [link])."""
+    if returned is None:
+        return []
+    if isinstance(returned, PageLink):
+        return [returned]
+    return list(returned)
+
+
+def relative_href(page: Path, out_dir: Path) -> str:
+    """`page`'s address relative to the output folder, with forward slashes."""
+    return page.resolve().relative_to(out_dir.resolve()).as_posix()

@@ -16,7 +16,9 @@ import pandas as pd
 from feeds.atomic import write_text_atomic
 from feeds.errors import DataError
 from feeds.panel import PointInTimePanel
-from reports.manifest import git_commit, package_versions
+from reports.manifest import git_commit, git_dirty, package_versions
+from reports.pages import PageLink
+from reports.plotly_assets import plotly_script_tag
 from reports.signals_page import SignalInfo, render_signals_page
 from signals import compute_signal, get_signal
 from signals.policy_data import known_from_positions, policy_events
@@ -62,17 +64,17 @@ def signals_manifest(config, config_path: Path, config_sha256: str, panel: Point
         "sessions": {"first": str(frame.index[0].date()), "last": str(frame.index[-1].date()),
                      "count": int(len(frame))},
         "data_files": [record.as_dict() for record in panel.files_used()],
-        "packages": package_versions(), "git_commit": git_commit(),
+        "packages": package_versions(), "git_commit": git_commit(), "git_dirty": git_dirty(),
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
 
 
 def write_signals_outputs(config, config_path: Path, config_sha256: str, panel: PointInTimePanel,
                           signals: dict[str, pd.Series], out_dir: Path,
-                          progress: Progress = lambda message: None) -> pd.DataFrame:
-    """Write signals.csv and signals.html for a config's signals; returns the CSV's frame."""
-    import plotly.offline
-
+                          progress: Progress = lambda message: None,
+                          manifest: dict | None = None) -> pd.DataFrame:
+    """Write signals.csv and signals.html (+ the shared assets/plotly-*.min.js) for a config's
+    signals; returns the CSV's frame. `manifest`: the run's, when part of `liqbt run`."""
     frame = signals_frame(signals, panel)
     if frame.empty:
         raise DataError(f"{config_path}: the backtest window has no sessions; check data.start "
@@ -84,10 +86,24 @@ def write_signals_outputs(config, config_path: Path, config_sha256: str, panel: 
     infos = [SignalInfo(name, section.fn, dict(section.params), get_signal(section.fn).doc)
              for name, section in config.signals.items()]
     events = usable_events(panel, frame.index)
-    manifest = signals_manifest(config, config_path, config_sha256, panel, frame)
+    if manifest is None:
+        manifest = signals_manifest(config, config_path, config_sha256, panel, frame)
     page = render_signals_page(frame, infos, regime.loc[frame.index], regime_source, events,
                                config.report.title or config.name, manifest,
-                               plotly.offline.get_plotlyjs())
+                               plotly_script_tag(out_dir))
     write_text_atomic(out_dir / "signals.html", page)
     return frame
+
+
+def write_signals_page(result, out_dir: Path, manifest: dict) -> PageLink | None:
+    """Page writer for `liqbt run` (reports/pages.py): signals.html + signals.csv of the run's
+    configured signals, or None when the config has none."""
+    if not result.config.signals:
+        return None
+    signals = {name: result.signals[name] for name in result.config.signals}
+    write_signals_outputs(result.config, result.config_path, result.config_sha256, result.panel,
+                          signals, out_dir, manifest=manifest)
+    return PageLink("Signals", "signals.html",
+                    f"the {len(signals)} configured signals as known at each close, with liquidity-"
+                    "regime shading and Fed announcements (data: signals.csv)")
 

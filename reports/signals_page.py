@@ -1,8 +1,8 @@
 """signals.html: one interactive chart per configured signal, for looking at the data a rule reads.
 
 Every chart is shaded by the liquidity regime known at each close and marks the Fed policy
-announcements on the session they became usable. The page is self-contained: plotly.js is inlined
-once in the head, so it opens offline (no CDN, no external script or stylesheet).
+announcements on the session they became usable. The page opens offline: plotly.js is the output
+folder's shared local copy (reports/plotly_assets.py), no CDN, no external script or stylesheet.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reports.tearsheet import manifest_block
+from reports.manifest_html import manifest_block
+from reports.plotly_assets import plotly_div
 
 REGIME_COLOURS = {"expanding": "#2ca02c", "neutral": "#9e9e9e", "draining": "#ff7f0e",
                   "stress": "#d62728"}
@@ -48,18 +49,21 @@ def _runs(labels: pd.Series) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
 
 
 def regime_shading_traces(regime: pd.Series) -> list[dict]:
-    """One filled trace per regime on a hidden 0..1 axis (boundary points only, so it stays small)."""
+    """One filled trace per regime on a hidden 0..1 axis: a rectangle per run of that regime,
+    separated by gaps (`fill: toself` fills each; `tozeroy` would bridge the gaps and shade the
+    whole chart)."""
     traces = []
     for label, colour in REGIME_COLOURS.items():
         xs: list = []
         ys: list = []
         for run_label, first, after in _runs(regime):
             if run_label == label:
-                xs += [first.strftime("%Y-%m-%d"), after.strftime("%Y-%m-%d"), None]
-                ys += [1, 1, None]
+                a, b = first.strftime("%Y-%m-%d"), after.strftime("%Y-%m-%d")
+                xs += [a, a, b, b, a, None]
+                ys += [0, 1, 1, 0, 0, None]
         if xs:
             traces.append({"type": "scatter", "x": xs, "y": ys, "yaxis": "y2", "mode": "lines",
-                           "fill": "tozeroy", "fillcolor": _rgba(colour, 0.13), "line": {"width": 0},
+                           "fill": "toself", "fillcolor": _rgba(colour, 0.13), "line": {"width": 0},
                            "name": f"regime: {label}", "legendgroup": "regime",
                            "hoverinfo": "skip", "connectgaps": False})
     return traces
@@ -99,30 +103,27 @@ def _value_trace(series: pd.Series, name: str) -> tuple[dict, dict]:
         y = [codes.get(v) if isinstance(v, str) else None for v in series]
         axis = {"tickmode": "array", "tickvals": list(codes.values()), "ticktext": labels,
                 "range": [-0.5, len(labels) - 0.5]}
-        return ({"type": "scatter", "x": index, "y": y, "mode": "lines", "line_shape": "hv",
+        return ({"type": "scatter", "x": index, "y": y, "mode": "lines", "line": {"shape": "hv"},
                  "name": name, "text": list(series.astype(object)), "hoverinfo": "text+x"}, axis)
     values = [None if not np.isfinite(v) else float(v) for v in series.to_numpy(dtype=float)]
-    return ({"type": "scatter", "x": index, "y": values, "mode": "lines", "line_shape": "hv",
-             "name": name, "line": {"width": 1.4, "color": "#1f3b73"}}, {})
+    return ({"type": "scatter", "x": index, "y": values, "mode": "lines", "name": name,
+             "line": {"shape": "hv", "width": 1.4, "color": "#1f3b73"}}, {})
 
 
 def chart_html(series: pd.Series, name: str, regime: pd.Series | None,
                events: pd.DataFrame) -> str:
     """One plotly chart (a div plus its newPlot call; plotly.js must already be on the page)."""
-    import plotly.graph_objects as go
-
     trace, y_axis = _value_trace(series, name)
     shading = regime_shading_traces(regime) if regime is not None else []
     shapes, markers = event_traces(events)
-    figure = go.Figure(data=[*shading, trace, *markers])
-    figure.update_layout(
-        template="none", height=CHART_HEIGHT, margin={"l": 60, "r": 20, "t": 10, "b": 30},
-        hovermode="x", showlegend=True, legend={"orientation": "h", "y": -0.15},
-        yaxis={**y_axis, "zeroline": True, "gridcolor": "#eee"},
-        yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
-        xaxis={"type": "date", "gridcolor": "#eee"}, shapes=shapes)
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}",
-                          config={"displaylogo": False, "responsive": True})
+    layout = {
+        "height": CHART_HEIGHT, "margin": {"l": 60, "r": 20, "t": 10, "b": 30},
+        "hovermode": "x", "showlegend": True, "legend": {"orientation": "h", "y": -0.15},
+        "yaxis": {**y_axis, "zeroline": True, "gridcolor": "#eee"},
+        "yaxis2": {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
+        "xaxis": {"type": "date", "gridcolor": "#eee"}, "shapes": shapes}
+    return plotly_div(f"chart-{name}", [*shading, trace, *markers], layout,
+                      {"displaylogo": False, "responsive": True}, CHART_HEIGHT)
 
 
 def _signal_section(info: SignalInfo, chart: str, series: pd.Series) -> str:
@@ -154,10 +155,10 @@ def _events_table(events: pd.DataFrame) -> str:
 
 def render_signals_page(frame: pd.DataFrame, infos: list[SignalInfo], regime: pd.Series | None,
                         regime_source: str, events: pd.DataFrame, title: str, manifest: dict,
-                        plotly_js: str) -> str:
+                        plotly_tag: str) -> str:
     """The whole page. `frame`: sessions x config names; `regime`: labels for the shading;
-    `events`: policy announcements inside the window (see `event_traces`); `plotly_js`: the
-    plotly.js bundle to inline."""
+    `events`: policy announcements inside the window (see `event_traces`); `plotly_tag`: the
+    <script> element that loads plotly.js (`reports.plotly_assets.plotly_script_tag`)."""
     sections = "\n".join(
         _signal_section(info, chart_html(frame[info.name], info.name, regime, events),
                         frame[info.name]) for info in infos)
@@ -166,7 +167,7 @@ def render_signals_page(frame: pd.DataFrame, infos: list[SignalInfo], regime: pd
                       for label, c in REGIME_COLOURS.items())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} — liqbt signals</title>
-<script type="text/javascript">{plotly_js}</script>
+{plotly_tag}
 <style>body{{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}}
 section.signal{{margin:2em 0;border-top:1px solid #ddd}} p.meta{{color:#555;font-size:90%}}
 table{{border-collapse:collapse;font-size:90%}}td,th{{padding:2px 8px;border-bottom:1px solid #eee;

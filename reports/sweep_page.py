@@ -18,6 +18,7 @@ from feeds.atomic import write_text_atomic
 from reports.page_common import (
     figure_div, html_table, number, page_html, page_manifest, percent,
 )
+from reports.plotly_assets import plotly_script_tag
 
 METRICS = ("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "volatility",
            "turnover")
@@ -165,7 +166,7 @@ def _walk_forward_section(summary: dict, outcome) -> str:
             + "</details>")
 
 
-def render_sweep_page(outcome, title: str, manifest: dict) -> str:
+def render_sweep_page(outcome, title: str, manifest: dict, plotly_tag: str) -> str:
     summary, table = outcome.summary, outcome.table
     params = list(summary["grid"])
     metric, sense = summary["metric"], summary["metric_sense"]
@@ -204,7 +205,7 @@ and {len(parity['combos']) - 1} seeded random combinations were rerun through
 {summary['parity_max_rel']:.2e} (tolerance {parity['tolerance']:g}; metrics
 {parity['metrics_max_rel']:.2e}): {'OK' if parity['ok'] else 'FAILED'}.</p>
 {_walk_forward_section(summary, outcome)}"""
-    return page_html(f"{title} — liqbt sweep", body, manifest)
+    return page_html(f"{title} — liqbt sweep", body, manifest, plotly_tag)
 
 
 def write_sweep_page(outcome, config, config_path: Path, config_sha256: str, panel,
@@ -214,5 +215,5 @@ def write_sweep_page(outcome, config, config_path: Path, config_sha256: str, pan
     manifest = page_manifest(config, config_path, config_sha256, panel, window)
     target = out_dir / "sweep.html"
     write_text_atomic(target, render_sweep_page(outcome, config.report.title or config.name,
-                                                manifest))
+                                                manifest, plotly_script_tag(out_dir)))
     return target

@@ -1,22 +1,37 @@
-"""quantstats tearsheets, quiet and offline.
+"""quantstats tearsheets, quiet, offline and carrying the run's manifest.
 
 The benchmark is always passed as a return Series: given a ticker string quantstats calls Yahoo,
-and offline that benchmark silently becomes all zeros.
+and offline that benchmark silently becomes all zeros. A strategy that is its own benchmark (e.g.
+spy_buy_hold when the run's benchmark is spy_buy_hold) gets a tearsheet without a benchmark rather
+than a page comparing a series with itself.
+
+quantstats' template links a favicon on qtpylib.io (removed: the page makes no request) and has
+`<body onload="save()">` with no `save` defined anywhere (removed: every load threw a ReferenceError).
+Charts are inline SVG with text as <text> elements (see reports/quantstats_speedups.py): the
+browser draws them with a local sans-serif font, nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import re
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from feeds.atomic import atomic_path
+from reports.manifest_html import manifest_block  # noqa: F401  (pages import it from here)
+from reports.quantstats_speedups import quantstats_speedups
+
+_EXTERNAL_ICON = re.compile(r'<link rel="shortcut icon"[^>]*>\s*')
+_TITLE = re.compile(r"<title>.*?</title>", re.S)
 
 
-def _quiet_matplotlib() -> None:
+def quiet_matplotlib() -> None:
+    """Agg backend, and no `findfont: Font family 'Arial' not found` floods (quantstats asks for
+    Arial on every chart; matplotlib falls back to DejaVu Sans and logs each miss)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -24,35 +39,37 @@ def _quiet_matplotlib() -> None:
     logging.getLogger("matplotlib").setLevel(logging.ERROR)
 
 
-def manifest_block(manifest: dict) -> str:
-    """A small HTML section carrying the run's provenance into every page."""
-    files = "".join(
-        f"<tr><td>{html.escape(f['path'])}</td><td>{f['first']} .. {f['last']}</td>"
-        f"<td><code>{f['sha256'][:16]}</code></td></tr>" for f in manifest.get("data_files", []))
-    packages = ", ".join(f"{k} {v}" for k, v in manifest.get("packages", {}).items())
-    sessions = manifest.get("sessions", {})
-    return (
-        '<section id="liqbt-manifest" style="font:12px monospace;margin:2em;color:#444">'
-        f"<h3>liqbt manifest</h3><p>config <b>{html.escape(manifest.get('config_name', ''))}</b> "
-        f"sha256 <code>{manifest.get('config_sha256', '')}</code>; sessions "
-        f"{sessions.get('first', '')} .. {sessions.get('last', '')}; git "
-        f"<code>{manifest.get('git_commit') or 'n/a'}</code></p>"
-        f"<table>{files}</table><p>{html.escape(packages)}</p></section>")
+def finish_page(page: str, title: str, manifest: dict, index_href: str | None) -> str:
+    """quantstats' HTML made offline, error-free and traceable: no external favicon, no call to an
+    undefined `save()`, a real <title>, a link back to the run's index, the manifest at the end."""
+    page = _EXTERNAL_ICON.sub("", page, count=1)
+    page = page.replace('<body onload="save()">', "<body>", 1)
+    page = _TITLE.sub(f"<title>{html.escape(title)} — liqbt tearsheet</title>", page, count=1)
+    if index_href:
+        page = page.replace('<div class="container">',
+                            '<div class="container"><p style="margin:0 0 1em">'
+                            f'<a href="{html.escape(index_href)}">&larr; run index</a></p>', 1)
+    return page.replace("</body>", manifest_block(manifest) + "</body>", 1)
 
 
-def write_tearsheet(returns: pd.Series, benchmark: pd.Series, benchmark_label: str, title: str,
-                    target: Path, manifest: dict, risk_free_annual: float = 0.0) -> Path:
-    """Render one quantstats HTML tearsheet (252-day years) with the manifest appended."""
-    _quiet_matplotlib()
+def write_tearsheet(returns: pd.Series, benchmark: pd.Series | None, benchmark_label: str | None,
+                    title: str, target: Path, manifest: dict, risk_free_annual: float = 0.0,
+                    index_href: str | None = "../index.html") -> Path:
+    """Render one quantstats HTML tearsheet (252-day years) to `target`, atomically.
+
+    `returns`/`benchmark`: daily simple returns on the same sessions; `benchmark=None` renders the
+    strategy alone."""
+    quiet_matplotlib()
     import quantstats as qs
 
-    benchmark = benchmark.rename(benchmark_label)
-    with atomic_path(target) as temp, warnings.catch_warnings():
+    bench = None if benchmark is None else benchmark.rename(benchmark_label or "benchmark")
+    with atomic_path(target) as temp, warnings.catch_warnings(), quantstats_speedups():
         warnings.simplefilter("ignore")
-        qs.reports.html(returns.rename(title), benchmark=benchmark, rf=risk_free_annual,
-                        title=title, output=str(temp), periods_per_year=252,
-                        download_filename=target.name)
-        page = temp.read_text(encoding="utf-8")
-        page = page.replace("</body>", manifest_block(manifest) + "</body>", 1)
+        qs.reports.html(returns.rename(title), benchmark=bench, rf=risk_free_annual, title=title,
+                        output=str(temp), periods_per_year=252, download_filename=target.name)
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+        page = finish_page(temp.read_text(encoding="utf-8"), title, manifest, index_href)
         temp.write_text(page, encoding="utf-8")
     return target

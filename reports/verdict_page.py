@@ -15,7 +15,7 @@ from backtests import verdict as verdict_rules
 from feeds.atomic import write_text_atomic
 from reports.jsonio import write_json
 from reports.pages import PageLink
-from reports.tearsheet import manifest_block
+from reports.manifest_html import manifest_block
 
 COLOURS = {"supported": "#1b7f3b", "not supported": "#b42318", "inconclusive": "#9a6700"}
 
@@ -96,11 +96,19 @@ decision. Sharpe ratios are in excess of T-bills. <a href="index.html">Back to t
 """
 
 
-def write_verdict_page(rows: list[dict], out_dir: Path, manifest: dict, title: str
-                       ) -> PageLink:
+def write_verdict_page(result, out_dir: Path, manifest: dict) -> PageLink | None:
+    """Page writer of a run: the verdict when the config has a `verdict:` section."""
+    if result.verdict is None:
+        return None
+    config = result.config
+    return write_verdict_files(result.verdict, out_dir, manifest, config.report.title or config.name)
+
+
+def write_verdict_files(rows: list[dict], out_dir: Path, manifest: dict, title: str) -> PageLink:
     """Write verdict.json ({"claims": [{id, claim, test, metrics, verdict}]}) and verdict.html."""
     claims = [{key: row[key] for key in ("id", "claim", "test", "metrics", "verdict", "reason")}
               for row in rows]
     write_json(out_dir / "verdict.json", {"claims": claims})
     write_text_atomic(out_dir / "verdict.html", render_verdict(rows, manifest, title))
-    return PageLink("Verdict on the article claims", "verdict.html")
+    return PageLink("Verdict on the article claims", "verdict.html",
+                     "each claim of the 2025-26 thesis: the test, the numbers, the verdict")

@@ -138,7 +138,7 @@ def test_export_round_trip_gives_the_same_summary_as_the_cache_and_the_snapshot(
     from_export = run_backtest(config, QUICKSTART, open_run_source(exported, config, QUICKSTART))
     from_snapshot = run_backtest(config, QUICKSTART, open_run_source(snapshot, config, QUICKSTART))
     assert from_cache.summary == from_export.summary == from_snapshot.summary
-    assert set(from_cache.summary) == {"regime_allocator", "spy_buy_hold"}
+    assert set(from_cache.summary) == {"regime_allocator", "spy_buy_hold", "sixty_forty"}
     pd.testing.assert_frame_equal(from_cache.signals, from_export.signals)
 
 

@@ -68,7 +68,9 @@ def test_sweep_page_is_offline_and_has_its_parts(cli_sweep):
     _, out, _ = cli_sweep
     page = (out / "sweep.html").read_text()
     parsed = parse_page(page)
-    assert parsed.external == []                         # plotly.js inline: opens offline
+    # plotly.js is the folder's one local copy: the page opens offline
+    (asset,) = (out / "assets").glob("plotly-*.min.js")
+    assert parsed.external == [f"script src=assets/{asset.name}"]
     assert {"sweep-heatmap", "top", "bottom", "pbo-histogram", "parity", "walk-forward-metrics",
             "walk-forward-windows", "liqbt-manifest"} <= parsed.ids
     assert parsed.charts == ["sweep-heatmap", "pbo-histogram", "walk-forward-oos"]

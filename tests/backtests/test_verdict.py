@@ -145,7 +145,7 @@ def test_verdict_json_follows_the_contract(article_run, tmp_path):
     from reports.manifest import build_manifest
     from reports.verdict_page import write_verdict_page
 
-    write_verdict_page(article_run.verdict, tmp_path, build_manifest(article_run), "article")
+    write_verdict_page(article_run, tmp_path, build_manifest(article_run))
     payload = json.loads((tmp_path / "verdict.json").read_text())
     assert len(payload["claims"]) == 6
     for claim in payload["claims"]:

@@ -62,7 +62,8 @@ def test_event_study_command_writes_the_page_and_tidy_files(event_study_run):
 
 def test_event_study_page_is_offline_with_kinds_and_episodes(event_study_run):
     parsed = parse_page((event_study_run / "event_study.html").read_text())
-    assert parsed.external == []
+    (asset,) = (event_study_run / "assets").glob("plotly-*.min.js")
+    assert parsed.external == [f"script src=assets/{asset.name}"]
     assert parsed.charts == ["mean-RMP", "episode-2019-10-11", "episode-2025-12-10"]
     assert "events-RMP" in parsed.ids and "liqbt-manifest" in parsed.ids
 

@@ -4,46 +4,36 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
 SUMMARY_KEYS = {"total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar",
                 "volatility", "turnover", "start", "end"}
+EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""",
+                      re.I)
 
 
 class _Checker(HTMLParser):
-    """Collects tags so an unbalanced or empty document fails."""
+    """Collects tags and link targets so an unbalanced or empty document fails."""
 
     def __init__(self):
         super().__init__()
         self.tags: list[str] = []
+        self.links: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
-
-
-@pytest.fixture(scope="module")
-def quickstart_run(tmp_path_factory, snapshot) -> Path:
-    out = tmp_path_factory.mktemp("quickstart")
-    env = {"LIQBT_SNAPSHOT": str(snapshot), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg",
-           "HOME": str(out)}
-    done = subprocess.run([sys.executable, "-m", "backtests.cli", "run",
-                           "backtests/configs/quickstart.yaml", "--out", str(out)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    return out
+        if tag == "a" and dict(attrs).get("href"):
+            self.links.append(dict(attrs)["href"])
 
 
 def test_every_contract_file_is_written(quickstart_run):
     for name in ("index.html", "summary.json", "returns.csv", "manifest.json",
                  "tearsheets/regime_allocator.html", "tearsheets/spy_buy_hold.html",
-                 "weights/regime_allocator.csv", "weights/spy_buy_hold.csv"):
+                 "weights/regime_allocator.csv", "weights/spy_buy_hold.csv",
+                 "signals.html", "signals.csv"):
         assert (quickstart_run / name).is_file(), name
 
 
@@ -59,16 +49,51 @@ def test_summary_json_follows_the_contract(quickstart_run):
 
 
 def test_tearsheets_are_valid_html_with_a_nonzero_benchmark(quickstart_run):
-    for page in (quickstart_run / "tearsheets").glob("*.html"):
-        text = page.read_text()
+    pages = {page.stem: page.read_text() for page in (quickstart_run / "tearsheets").glob("*.html")}
+    assert set(pages) == {"regime_allocator", "spy_buy_hold", "sixty_forty"}  # one per strategy
+    for name, text in pages.items():
         checker = _Checker()
         checker.feed(text)
-        assert {"html", "body", "table", "svg"} <= set(checker.tags), page.name
-        header = re.search(r"<tr><th>Metric</th><th>([^<]+)</th><th>Strategy</th></tr>", text)
-        assert header and header.group(1) == "spy_buy_hold"
-        row = re.search(r"<tr><td>Cumulative Return</td><td>([^<]+)</td>", text)
-        assert row and float(row.group(1).rstrip("%")) > 100, "benchmark returns are missing"
-        assert 'id="liqbt-manifest"' in text
+        assert {"html", "body", "table", "svg"} <= set(checker.tags), name
+        assert 'id="liqbt-manifest"' in text and "../index.html" in checker.links
+        assert f"<title>{name} — liqbt tearsheet</title>" in text
+        assert 'onload="save()"' not in text  # quantstats' call to an undefined function
+    # Every page compares with a real benchmark whose returns are there (not all zeros).
+    for name, benchmark in {"regime_allocator": "spy_buy_hold", "sixty_forty": "spy_buy_hold",
+                            "spy_buy_hold": "sixty_forty"}.items():
+        header = re.search(r"<tr><th>Metric</th><th>([^<]+)</th><th>Strategy</th></tr>",
+                           pages[name])
+        assert header and header.group(1) == benchmark, name
+        row = re.search(r"<tr><td>Cumulative Return</td><td>([^<]+)</td>", pages[name])
+        assert row and float(row.group(1).rstrip("%").replace(",", "")) > 100, name
+
+
+def test_no_page_loads_anything_from_the_network(quickstart_run):
+    for page in quickstart_run.rglob("*.html"):
+        assert not EXTERNAL.findall(page.read_text(encoding="utf-8")), page.name
+    (asset,) = (quickstart_run / "assets").glob("plotly-*.min.js")
+    assert f'src="assets/{asset.name}"' in (quickstart_run / "signals.html").read_text()
+
+
+def test_index_links_every_page_and_shows_warnings(quickstart_run):
+    checker = _Checker()
+    text = (quickstart_run / "index.html").read_text()
+    checker.feed(text)
+    pages = {p.relative_to(quickstart_run).as_posix() for p in quickstart_run.rglob("*.html")}
+    assert pages - {"index.html"} <= set(checker.links)
+    assert all((quickstart_run / link).is_file() for link in checker.links if "//" not in link)
+    assert text.count('<tr class="strategy">') == 3
+    # The quickstart's one data defect (IEF's Saturday row) is a warning on the index.
+    warnings = text[text.index('<section id="warnings">'):]
+    assert "IEF" in warnings[:warnings.index("</section>")]
+
+
+def test_run_is_quiet_on_stderr(quickstart_cli):
+    """Only liqbt's own progress lines: no font-warning floods, no warnings or tracebacks from the
+    tearsheet workers."""
+    noise = [line for line in quickstart_cli.stderr.splitlines() if not line.startswith("liqbt: ")]
+    assert noise == []
+    assert "liqbt: tearsheets: 3 in 2 process(es)" in quickstart_cli.stderr
 
 
 def test_manifest_traces_config_data_and_packages(quickstart_run):

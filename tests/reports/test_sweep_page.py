@@ -37,7 +37,7 @@ def test_one_axis_grid_renders_a_line(sweep_inputs, tmp_path):
     outcome = run_configured_sweep(prepare_sweep(
         config.model_copy(update={"sweep": sweep, "walk_forward": None}), panel, signals),
         tmp_path)
-    page = render_sweep_page(outcome, "one axis", {"config_name": "t"})
+    page = render_sweep_page(outcome, "one axis", {"config_name": "t"}, "<script></script>")
     parsed = parse_page(page)
     assert parsed.external == [] and "sweep-heatmap" in parsed.charts
     assert "walk-forward-metrics" not in parsed.ids and "No <code>walk_forward:</code>" in page

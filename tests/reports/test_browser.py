@@ -1,0 +1,179 @@
+"""Every page liqbt writes, loaded in headless chromium: no console errors, no network, key elements
+drawn; a PNG screenshot is saved beside each page (set LIQBT_BROWSER_OUT=DIR to keep them).
+
+chromium is Debian's `chromium` package (`.ci/run` installs it). Without it these tests FAIL with
+a message saying so: a report that is never opened in a browser can break silently.
+
+Adding a page kind: one entry in PAGE_KINDS, `glob pattern (relative to the output folder) ->
+key elements`. A page that matches no pattern fails the test, so a new page cannot go unchecked.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser import Chromium, KeyElement, find_chromium
+from tests.reports.conftest import run_cli
+
+PLOTLY_UNDRAWN = KeyElement(
+    "plotly charts without a drawn SVG",
+    "count('.plotly-graph-div') - count('.plotly-graph-div:has(svg.main-svg)')", 0, 0)
+
+PAGE_KINDS: dict[str, list[KeyElement]] = {
+    "index.html": [
+        KeyElement("summary table rows", "count('#summary tbody tr.strategy')"),
+        KeyElement("tearsheet links", "count('#summary a[href^=\"tearsheets/\"]')"),
+        KeyElement("warnings section", "count('#warnings')", 1, 1),
+        KeyElement("manifest", "count('#liqbt-manifest #liqbt-data-files tbody tr')"),
+    ],
+    "tearsheets/*.html": [
+        KeyElement("charts drawn (inline SVG)", "drawn('#left svg')", 12),
+        KeyElement("metrics table rows", "count('#right table tr')", 40),
+        KeyElement("manifest", "count('#liqbt-manifest')", 1, 1),
+    ],
+    "signals.html": [
+        KeyElement("plotly charts", "count('.plotly-graph-div')"),
+        PLOTLY_UNDRAWN,
+        KeyElement("policy calendar rows", "count('#policy-events tbody tr')"),
+        KeyElement("manifest", "count('#liqbt-manifest')", 1, 1),
+    ],
+    "verdict.html": [
+        KeyElement("one row per article claim", "count('#verdict tbody tr.claim')", 6, 6),
+        KeyElement("verdict labels", "count('#verdict .verdict')", 6, 6),
+        KeyElement("manifest", "count('#liqbt-manifest')", 1, 1),
+    ],
+    "event_study.html": [
+        KeyElement("mean-path charts", "count('[id^=\"mean-\"].plotly-graph-div')", 3),
+        KeyElement("RMP episodes on their own", "count('[id^=\"episode-\"].plotly-graph-div')", 2),
+        PLOTLY_UNDRAWN,
+        KeyElement("manifest", "count('#liqbt-manifest')", 1, 1),
+    ],
+    "sweep.html": [
+        KeyElement("heatmap drawn", "count('#sweep-heatmap:has(svg.main-svg)')", 1, 1),
+        KeyElement("top/bottom tables", "count('table')", 2),
+        KeyElement("parity result", "count('#parity')", 1, 1),
+        PLOTLY_UNDRAWN,
+        KeyElement("manifest", "count('#liqbt-manifest')", 1, 1),
+    ],
+}
+
+
+def page_kind(relative: str) -> list[KeyElement] | None:
+    return next((checks for pattern, checks in PAGE_KINDS.items()
+                 if fnmatch.fnmatch(relative, pattern)), None)
+
+
+@pytest.fixture(scope="session")
+def chromium_binary() -> str:
+    binary = find_chromium()
+    if binary is None:
+        pytest.fail("chromium not found: the browser check needs Debian's chromium "
+                    "(apt-get update && apt-get install -y chromium; .ci/run does it), or set "
+                    "LIQBT_CHROMIUM to a chromium binary")
+    return binary
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_binary, tmp_path_factory):
+    with Chromium(chromium_binary, tmp_path_factory.mktemp("chromium")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def generated_pages(quickstart_run, snapshot, tmp_path_factory) -> list[tuple[Path, Path]]:
+    """(output folder, page) for every HTML page liqbt writes: the quickstart run, the article run
+    (verdict, event studies, signals, 12 tearsheets), the article sweep and the standalone
+    `liqbt signals` page; copied to LIQBT_BROWSER_OUT when set."""
+    roots = {"run": quickstart_run}
+    for name, command in (("signals", ["signals", "backtests/configs/quickstart.yaml"]),
+                          ("article", ["run", "backtests/configs/article.yaml"]),
+                          ("sweep", ["sweep", "backtests/configs/article.yaml"])):
+        out = tmp_path_factory.mktemp(name)
+        run_cli([*command, "--out", str(out)], out, snapshot)
+        roots[name] = out
+    if os.environ.get("LIQBT_BROWSER_OUT"):
+        keep = Path(os.environ["LIQBT_BROWSER_OUT"])
+        for name, root in roots.items():
+            shutil.copytree(root, keep / name, dirs_exist_ok=True)
+        roots = {name: keep / name for name in roots}
+    return [(root, page) for root in roots.values() for page in sorted(root.rglob("*.html"))]
+
+
+def test_every_page_loads_cleanly_with_its_key_elements(browser, generated_pages):
+    problems = []
+    kinds_seen = set()
+    for root, page in generated_pages:
+        relative = page.relative_to(root).as_posix()
+        checks = page_kind(relative)
+        if checks is None:
+            problems.append(f"{relative}: no key-element checks for this page; add its glob "
+                            "pattern to PAGE_KINDS in tests/reports/test_browser.py")
+            continue
+        kinds_seen.add(relative.split("/")[0])
+        report = browser.check_page(page, checks, page.with_suffix(".png"))
+        problems += [f"{relative}: {problem}" for problem in report.problems]
+        assert report.screenshot is not None and report.screenshot.stat().st_size > 10_000
+    assert {"index.html", "tearsheets", "signals.html", "verdict.html", "event_study.html",
+            "sweep.html"} <= kinds_seen
+    assert problems == []
+
+
+# -- the checker itself must catch a broken page ----------------------------------------------
+
+def _broken(tmp_path: Path, name: str, body: str, head: str = "") -> Path:
+    page = tmp_path / name
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(f"<!doctype html><html><head><meta charset='utf-8'>{head}</head>"
+                    f"<body>{body}</body></html>", encoding="utf-8")
+    return page
+
+
+def test_checker_catches_a_javascript_error(browser, tmp_path):
+    page = _broken(tmp_path, "index.html", "<p>x</p><script>notAFunction();</script>")
+    report = browser.check_page(page, [])
+    assert any("ReferenceError: notAFunction is not defined" in p for p in report.problems)
+
+
+def test_checker_catches_console_errors(browser, tmp_path):
+    page = _broken(tmp_path, "index.html", "<script>console.error('chart data missing')</script>")
+    assert browser.check_page(page, []).problems == ["console.error: chart data missing"]
+
+
+def test_checker_catches_a_tearsheet_without_charts(browser, tmp_path):
+    rows = "".join(f"<tr><td>m{i}</td><td>1</td></tr>" for i in range(45))
+    page = _broken(tmp_path, "tearsheets/x.html", '<div id="left"><svg width="0" height="0">'
+                   f'</svg></div><div id="right"><table>{rows}</table></div>'
+                   '<section id="liqbt-manifest"></section>')
+    report = browser.check_page(page, page_kind("tearsheets/x.html"))
+    assert report.problems == ["key element 'charts drawn (inline SVG)': 0 found, at least 12 "
+                               "expected"]
+
+
+def test_checker_catches_plotly_that_did_not_load_and_network_requests(browser, tmp_path):
+    """A plotly page whose local plotly.js is missing, and which also asks a CDN for a font."""
+    page = _broken(tmp_path, "signals.html",
+                   '<div id="c" class="plotly-graph-div"></div>'
+                   "<script>Plotly.newPlot('c', [{y: [1, 2]}], {});</script>",
+                   head='<script src="assets/plotly-missing.min.js"></script>'
+                        '<link rel="stylesheet" href="https://fonts.example.com/css?family=Arial">')
+    report = browser.check_page(page, [PLOTLY_UNDRAWN])
+    text = "\n".join(report.problems)
+    assert "ReferenceError: Plotly is not defined" in text
+    assert "plotly-missing.min.js" in text  # the failed local load
+    assert "network request to https://fonts.example.com/" in text
+    assert "key element 'plotly charts without a drawn SVG': 1 found, at most 0 expected" in text
+
+
+def test_a_chromium_that_is_not_there_is_not_found(monkeypatch, tmp_path):
+    monkeypatch.setenv("LIQBT_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    assert find_chromium() is None  # -> the fixture fails the run, it does not skip
+
+
+def test_an_unknown_page_kind_is_a_failure():
+    assert page_kind("index.html") is not None and page_kind("tearsheets/a.html") is not None
+    assert page_kind("verdict_without_checks.html") is None
