@@ -181,7 +181,6 @@ def test_parity_failure_stops_the_sweep_with_exit_code_1(sweep_inputs, tmp_path,
 
 def test_dask_engine_writes_the_same_outputs_as_the_local_one(small_sweep, sweep_inputs,
                                                               tmp_path):
-    pytest.importorskip("dask.distributed")
     outcome = run_configured_sweep(prepare_sweep(*sweep_inputs), tmp_path, engine="dask",
                                    workers=2)
     assert outcome.summary["engine"] == "dask"
