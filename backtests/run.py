@@ -44,6 +44,13 @@ class RunResult:
     context: StrategyContext | None = None
     verdict: list[dict] | None = None
 
+    def verdict_rows(self, progress: Progress = lambda message: None) -> list[dict] | None:
+        """The claims of the config's `verdict:` section, evaluated once on first request (the
+        CLI asks while the tearsheets render, so the verdict does not delay them)."""
+        if self.verdict is None and self.config.verdict is not None:
+            self.verdict = evaluate_claims(self, self.config.verdict, progress)
+        return self.verdict
+
     def benchmark_returns(self, strategy_name: str) -> tuple[str, pd.Series] | None:
         """(label, daily returns) of the benchmark a strategy is compared with."""
         label = self.config.benchmark_of(self.config.strategy(strategy_name))
@@ -129,8 +136,5 @@ def run_backtest(config: RunConfig, config_path: Path, source: Source | Path,
     benchmark_summary = {f"buy_and_hold_{sleeve}": summarise(series, None, rf)
                          for sleeve, series in benchmarks.items()}
     signal_frame = pd.DataFrame(signals, index=panel.sessions).iloc[panel.start_position:]
-    result = RunResult(config, config_path, sha256_file(config_path), panel, signal_frame, results,
-                       benchmarks, summary, benchmark_summary, context)
-    if config.verdict is not None:
-        result.verdict = evaluate_claims(result, config.verdict, progress)
-    return result
+    return RunResult(config, config_path, sha256_file(config_path), panel, signal_frame, results,
+                     benchmarks, summary, benchmark_summary, context)

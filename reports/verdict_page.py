@@ -98,10 +98,11 @@ decision. Sharpe ratios are in excess of T-bills. <a href="index.html">Back to t
 
 def write_verdict_page(result, out_dir: Path, manifest: dict) -> PageLink | None:
     """Page writer of a run: the verdict when the config has a `verdict:` section."""
-    if result.verdict is None:
+    rows = result.verdict_rows()
+    if rows is None:
         return None
     config = result.config
-    return write_verdict_files(result.verdict, out_dir, manifest, config.report.title or config.name)
+    return write_verdict_files(rows, out_dir, manifest, config.report.title or config.name)
 
 
 def write_verdict_files(rows: list[dict], out_dir: Path, manifest: dict, title: str) -> PageLink:

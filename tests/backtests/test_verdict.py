@@ -105,9 +105,9 @@ def test_a_losing_rule_is_not_supported_and_a_planted_edge_is(synthetic_source, 
     path.write_text("# built in the test\n")
     losing = run_backtest(synthetic_config({"bad": 1.0}, {"good": 1.0}), path, synthetic_source)
     winning = run_backtest(synthetic_config({"good": 1.0}, {"bad": 1.0}), path, synthetic_source)
-    assert losing.verdict[0]["verdict"] == NOT_SUPPORTED
-    assert winning.verdict[0]["verdict"] == SUPPORTED
-    grid_row = winning.verdict[1]
+    assert losing.verdict_rows()[0]["verdict"] == NOT_SUPPORTED
+    assert winning.verdict_rows()[0]["verdict"] == SUPPORTED
+    grid_row = winning.verdict_rows()[1]
     assert grid_row["metrics"]["grid_size"] == 3
     sessions = len(winning.panel.sessions) - winning.panel.start_position
     assert grid_row["metrics"]["walk_forward"]["windows"] == len(range(0, sessions - 504, 252))
@@ -125,7 +125,7 @@ def article_run(snapshot):
 
 def test_the_article_verdict_has_one_consistent_row_per_claim(article_run):
     section = article_run.config.verdict
-    rows = article_run.verdict
+    rows = article_run.verdict_rows()
     assert [row["id"] for row in rows] == [1, 2, 3, 4, 5, 6]
     claims = {c.id: c for c in section.claims}
     for row in rows:
