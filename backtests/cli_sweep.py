@@ -104,8 +104,9 @@ def sweep(
     rate = summary["combos_per_s"]
     typer.echo(f"{summary['combos']:,} combinations ({summary['n_eligible']:,} eligible)"
                + (f", {rate:,.0f} combos/s" if rate else ""))
-    typer.echo(f"best by {summary['metric']}: {params}: {summary['metric']} "
-               f"{best['metrics'][summary['metric']]:.4g}, Sharpe {best['metrics']['sharpe']:.2f}")
+    metric = summary["metric"]
+    sharpe = "" if metric == "sharpe" else f", Sharpe {best['metrics']['sharpe']:.2f}"
+    typer.echo(f"best by {metric}: {params}: {metric} {best['metrics'][metric]:.4g}{sharpe}")
     pbo = summary["pbo"]
     typer.echo(f"deflated Sharpe {summary['deflated_sharpe']:.3f}, PBO "
                f"{'n/a' if pbo is None else f'{pbo:.2f}'}, parity with vectorbt "

@@ -51,7 +51,7 @@ def mean_paths_figure(result):
                                                   "<extra></extra>"), row=row, col=col)
         figure.add_vline(x=0, line_dash="dot", line_color="#999", row=row, col=col)
         figure.add_hline(y=0, line_color="#ccc", row=row, col=col)
-    figure.update_yaxes(tickformat=".0%")
+    figure.update_yaxes(tickformat=".1%")  # sleeves like the steepener move tenths of a percent
     figure.update_layout(template="none", height=260 * rows,
                          margin={"l": 50, "r": 20, "t": 40, "b": 30})
     return figure
@@ -69,7 +69,7 @@ def episode_figure(paths: pd.DataFrame):
                                     hovertemplate=f"{sleeve} day %{{x}}: %{{y:.2%}}"
                                                   "<extra></extra>"))
     figure.add_vline(x=0, line_dash="dot", line_color="#999")
-    figure.update_layout(template="none", height=380, yaxis_tickformat=".0%",
+    figure.update_layout(template="none", height=380, yaxis_tickformat=".1%",
                          xaxis_title="sessions from day 0", legend={"orientation": "h", "y": -0.2},
                          margin={"l": 60, "r": 20, "t": 10, "b": 40})
     return figure

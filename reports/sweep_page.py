@@ -191,7 +191,7 @@ def render_sweep_page(outcome, title: str, manifest: dict, plotly_tag: str) -> s
 slippage {summary['slippage_bps']:g} bp, lag {summary['lag_days']}. Data:
 <a href="sweep.csv">sweep.csv</a> · <a href="sweep_summary.json">sweep_summary.json</a>.</p>
 <div id="winner">{_stat('winner', best_text)}{_stat(metric, number(best['metrics'][metric], 3))}
-{_stat('Sharpe', number(best['metrics']['sharpe']))}{_stat('CAGR', percent(best['metrics']['cagr']))}
+{'' if metric == 'sharpe' else _stat('Sharpe', number(best['metrics']['sharpe']))}{_stat('CAGR', percent(best['metrics']['cagr']))}
 {_stat('max drawdown', percent(best['metrics']['max_drawdown']))}</div>
 <h2>{metric} over {' × '.join(axes)}</h2><p class="note">{html.escape(slice_note)}; ✕ = fails
 the constraints, ★ = winner.</p>
