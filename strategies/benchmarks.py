@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from strategies.decisions import Decisions
 from strategies.grid import ParamGrid
 from strategies.registry import RuleParams, rule
-
-
-def check_weight_map(weights: dict[str, float], where: str = "weights") -> None:
-    """Long-only, unlevered weight maps (shared by every rule that takes one)."""
-    if any(w < 0 for w in weights.values()):
-        raise ValueError(f"{where}: weights must be >= 0 (long-only)")
-    if sum(weights.values()) > 1.0 + 1e-9:
-        raise ValueError(f"{where} sums to {sum(weights.values()):.4f}; at most 1 (no leverage)")
+from strategies.weights import WeightMap
 
 
 class FixedWeightsParams(RuleParams):
-    weights: dict[str, float] = Field(description="sleeve -> weight (fractions of equity)")
-
-    @model_validator(mode="after")
-    def _valid(self) -> "FixedWeightsParams":
-        if not self.weights:
-            raise ValueError("weights must name at least one sleeve")
-        check_weight_map(self.weights)
-        return self
+    weights: WeightMap = Field(min_length=1, description="sleeve -> weight (fractions of equity)")
 
     def sleeves_referenced(self) -> set[str]:
         return set(self.weights)

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from strategies.benchmarks import check_weight_map
 from strategies.decisions import Decisions
 from strategies.grid import ParamGrid
 from strategies.registry import RuleParams, rule
+from strategies.weights import WeightMap
 
 
 class GoldParams(RuleParams):
@@ -20,13 +20,8 @@ class GoldParams(RuleParams):
     rising_above: float = Field(0.0, description="trend above this counts as rising liquidity")
     base_weight: float = Field(0.10, ge=0, le=1)
     overweight: float = Field(0.30, ge=0, le=1)
-    rest: dict[str, float] = Field(description="core mix for the remainder, e.g. {equities: 0.6, "
+    rest: WeightMap = Field(description="core mix for the remainder, e.g. {equities: 0.6, "
                                                "treasuries: 0.4}")
-
-    @model_validator(mode="after")
-    def _valid_rest(self) -> "GoldParams":
-        check_weight_map(self.rest, "rest")
-        return self
 
     def sleeves_referenced(self) -> set[str]:
         return {self.gold_sleeve, *self.rest}

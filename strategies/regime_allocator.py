@@ -9,23 +9,21 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field, model_validator
 
-from strategies.benchmarks import check_weight_map
 from strategies.decisions import Decisions
 from strategies.grid import ParamGrid
 from strategies.registry import RuleParams, rule
+from strategies.weights import WeightMap
 
 
 class RegimeAllocatorParams(RuleParams):
     regime_signal: str = Field(description="config name of a signal that yields regime labels")
-    weights: dict[str, dict[str, float]] = Field(
+    weights: dict[str, WeightMap] = Field(
         description="regime label -> {sleeve: weight}; each map long-only and summing to <= 1")
     fallback: str = Field("neutral", description="regime whose map applies to labels not listed "
                                                  "(e.g. 'unknown' during warm-up)")
 
     @model_validator(mode="after")
     def _valid(self) -> "RegimeAllocatorParams":
-        for regime, weight_map in self.weights.items():
-            check_weight_map(weight_map, f"weights.{regime}")
         if self.fallback not in self.weights:
             raise ValueError(f"fallback '{self.fallback}' has no weight map; add weights.{self.fallback}")
         return self

@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field, model_validator
 
-from strategies.benchmarks import check_weight_map
 from strategies.decisions import Decisions
 from strategies.grid import ParamGrid
 from strategies.registry import RuleParams, rule
+from strategies.weights import WeightMap
 
 SCENARIOS = ("none", "C", "A", "B")
 
@@ -27,7 +27,7 @@ class RmpScenarioParams(RuleParams):
     pace_signal: str = Field(description="pace in effect, USD bn/month (+ purchases, - runoff)")
     token_max: float = Field(10.0, ge=0, description="pace up to this is a token amount (C)")
     large_min: float = Field(45.0, gt=0, description="pace from this is large (B)")
-    allocations: dict[str, dict[str, float]] = Field(
+    allocations: dict[str, WeightMap] = Field(
         description="scenario (none, A, B, C) -> {sleeve: weight}")
 
     @model_validator(mode="after")
@@ -38,8 +38,6 @@ class RmpScenarioParams(RuleParams):
         unknown = sorted(set(self.allocations) - set(SCENARIOS))
         if unknown:
             raise ValueError(f"unknown scenario(s) {', '.join(unknown)}; use none, A, B, C")
-        for scenario, weights in self.allocations.items():
-            check_weight_map(weights, f"allocations.{scenario}")
         return self
 
     def sleeves_referenced(self) -> set[str]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from strategies.benchmarks import check_weight_map
 from strategies.decisions import Decisions
 from strategies.grid import ParamGrid
 from strategies.registry import RuleParams, rule
+from strategies.weights import WeightMap
 
 TRADING_DAYS = 252
 
@@ -30,12 +30,7 @@ class ShortVolParams(RuleParams):
     target_vol: float = Field(0.15, gt=0, le=1, description="annualised volatility target")
     vol_window: int = Field(20, ge=5, le=252, description="sessions of trailing realised vol")
     max_weight: float = Field(0.25, gt=0, le=0.5, description="cap: loss if the sleeve goes to 0")
-    rest: dict[str, float] = Field(default_factory=dict, description="where the remainder goes")
-
-    @model_validator(mode="after")
-    def _valid_rest(self) -> "ShortVolParams":
-        check_weight_map(self.rest, "rest")
-        return self
+    rest: WeightMap = Field(default_factory=dict, description="where the remainder goes")
 
     def sleeves_referenced(self) -> set[str]:
         return {self.short_vol_sleeve, *self.rest}

@@ -4,12 +4,12 @@ place of cash after an RMP/QE announcement or while the Fed adds reserves."""
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from strategies.benchmarks import check_weight_map
 from strategies.decisions import Decisions
 from strategies.grid import ParamGrid
 from strategies.registry import RuleParams, rule
+from strategies.weights import WeightMap
 
 
 class SteepenerParams(RuleParams):
@@ -21,12 +21,7 @@ class SteepenerParams(RuleParams):
     within_days: float = Field(63, ge=0, description="hold for this many sessions after one")
     pace_signal: str | None = Field(None, description="pace in effect (USD bn/month), optional")
     adding_above: float = Field(0.0, description="pace above this = the Fed is adding reserves")
-    rest: dict[str, float] = Field(default_factory=dict, description="core mix for the remainder")
-
-    @model_validator(mode="after")
-    def _valid_rest(self) -> "SteepenerParams":
-        check_weight_map(self.rest, "rest")
-        return self
+    rest: WeightMap = Field(default_factory=dict, description="core mix for the remainder")
 
     def sleeves_referenced(self) -> set[str]:
         return {self.steepener_sleeve, *self.rest} | ({self.cash_sleeve} if self.cash_sleeve else set())
