@@ -22,7 +22,7 @@ import pandas as pd
 from backtests.config_studies import LOWER_IS_BETTER
 from backtests.metrics import METRIC_NAMES, daily_risk_free
 from backtests.metrics_nb import column_metrics_nb
-from backtests.sweep_sim import SweepPlan, run_sweep
+from backtests.sweep_sim import SweepPlan, metrics_frame, run_sweep
 from strategies import StrategyContext, build_weight_grid
 
 Bounds = tuple[tuple[str, float | None, float | None], ...]
@@ -55,8 +55,7 @@ class ChunkResult:
     window_scores: np.ndarray
 
     def frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame(self.metrics, columns=list(METRIC_NAMES))
-        frame["final_value"] = self.final_value
+        frame = metrics_frame(self.metrics, self.final_value)
         for w in range(self.window_scores.shape[1]):
             frame[f"wf_score_{w}"] = self.window_scores[:, w]
         return frame

@@ -69,9 +69,14 @@ class SweepResult:
     returns: np.ndarray
 
     def frame(self) -> pd.DataFrame:
-        table = pd.DataFrame(self.metrics, columns=list(METRIC_NAMES))
-        table["final_value"] = self.final_value
-        return table
+        return metrics_frame(self.metrics, self.final_value)
+
+
+def metrics_frame(metrics: np.ndarray, final_value: np.ndarray) -> pd.DataFrame:
+    """One row per combination: METRIC_NAMES columns, then final_value."""
+    table = pd.DataFrame(metrics, columns=list(METRIC_NAMES))
+    table["final_value"] = final_value
+    return table
 
 
 def stack_weight_frames(frames: Sequence[pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
