@@ -14,6 +14,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from backtests.config_studies import WalkForwardSection
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -22,11 +24,11 @@ class _Model(BaseModel):
 ClaimId = Annotated[int, Field(ge=1, le=6, description="claim number in DESIGN.md (1-6)")]
 
 
-class WalkForwardSpec(_Model):
+class WalkForwardSpec(WalkForwardSection):
+    """The sweep's walk-forward windows, with defaults for claims and their selection metric."""
+
     train: int = Field(756, ge=63, description="sessions in each train window (756 = 3 years)")
     test: int = Field(252, ge=21, description="sessions in each test window")
-    step: int | None = Field(None, ge=1, description="sessions between windows; default = test")
-    embargo: int = Field(0, ge=0, description="sessions skipped between train and test")
     metric: Literal["sharpe", "sortino", "calmar", "cagr", "total_return"] = "sharpe"
 
 
