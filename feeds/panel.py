@@ -18,7 +18,7 @@ from feeds.catalog import SeriesSpec, spec_for
 from feeds.errors import DataError, LiqbtError
 from feeds.instruments import Instrument, PricePath
 from feeds.quality import CheckedSource, QualityIssue, QualityPolicy
-from feeds.release import known_at_close, publication_dates
+from feeds.release import first_usable_session, known_at_close
 from feeds.snapshot import FileRecord
 
 
@@ -30,12 +30,30 @@ class Source(Protocol):
     def files_used(self) -> list[FileRecord]: ...
 
 
-def _zero_fill_business_days(observations: pd.Series) -> pd.Series:
-    """Take-up series omit days without operations; inside their coverage such a day means zero."""
+def _zero_fill_business_days(observations: pd.Series, through: pd.Timestamp) -> pd.Series:
+    """Take-up series omit days without operations; inside their coverage such a day means zero.
+
+    `through` is the last day whose operations are known: the source's coverage end, or the
+    panel's cutoff if earlier. It must not be the last row: a gap would then count as zero only
+    because a later row exists, i.e. only in hindsight."""
     if observations.empty:
         return observations
-    days = pd.bdate_range(observations.index[0], observations.index[-1])
+    days = pd.bdate_range(observations.index[0], through)
     return observations.reindex(observations.index.union(days)).fillna(0.0)
+
+
+class _CutSource:
+    """A read-only view of a source showing only what is stamped on or before `cutoff`, so a
+    truncated panel builds its instruments from cut inputs, as a live run at `cutoff` would."""
+
+    def __init__(self, source, cutoff: pd.Timestamp):
+        self.source, self.cutoff = source, cutoff
+
+    def prices(self, ticker: str) -> pd.Series:
+        return self.source.prices(ticker).loc[: self.cutoff]
+
+    def observations(self, spec: SeriesSpec) -> pd.Series:
+        return self.source.observations(spec).loc[: self.cutoff]
 
 
 class PointInTimePanel:
@@ -85,8 +103,13 @@ class PointInTimePanel:
 
     def _build(self, sleeve: str, sessions: pd.DatetimeIndex | None) -> PricePath:
         try:
-            return self.instruments[sleeve].build(self.checked, sessions).cut(self.cutoff)
+            view = self.checked if self.cutoff is None else _CutSource(self.checked, self.cutoff)
+            return self.instruments[sleeve].build(view, sessions)
         except LiqbtError as exc:
+            if self.cutoff is not None and isinstance(exc, DataError):
+                # Cut before the instrument has data: at that date it is not listed yet. (A real
+                # data problem already failed the full panel this one was truncated from.)
+                return PricePath(pd.Series(dtype=float, index=pd.DatetimeIndex([]), name=sleeve))
             raise type(exc)(f"universe.{sleeve}: {exc}") from None
 
     @staticmethod
@@ -130,8 +153,10 @@ class PointInTimePanel:
         if series_id not in self._series_cache:
             spec = spec_for(series_id)
             observations = self.observations(series_id)
-            if spec.zero_when_missing:
-                observations = _zero_fill_business_days(observations)
+            if spec.zero_when_missing and len(observations):
+                coverage_end = self.checked.observations(spec).index[-1]
+                through = coverage_end if self.cutoff is None else min(coverage_end, self.cutoff)
+                observations = _zero_fill_business_days(observations, through)
             values = known_at_close(observations, spec.release, self.sessions)
             if spec.is_amount:
                 values = values * spec.usd_bn_per_unit
@@ -145,11 +170,8 @@ class PointInTimePanel:
 
     def first_known_session(self, series_id: str, stamp: pd.Timestamp | str) -> pd.Timestamp:
         """The first session at whose close the observation stamped `stamp` is public."""
-        spec = spec_for(series_id)
-        published = publication_dates(pd.DatetimeIndex([pd.Timestamp(stamp)]), spec.release)[0]
-        days = self.sessions.values.astype("datetime64[D]")
-        side = "left" if spec.release.usable_same_session() else "right"
-        position = int(np.searchsorted(days, published, side=side))
+        position = int(first_usable_session(pd.DatetimeIndex([pd.Timestamp(stamp)]),
+                                            spec_for(series_id).release, self.sessions)[0])
         if position >= len(self.sessions):
             raise DataError(f"{series_id} stamped {stamp} is published after the panel's last session")
         return self.sessions[position]

@@ -46,14 +46,6 @@ class PricePath:
     closed_on: pd.Timestamp | None = None
     closed_reason: str = ""
 
-    def cut(self, cutoff: pd.Timestamp | None) -> "PricePath":
-        """The path as seen with data up to `cutoff` (paths are causal, so cutting the output is the
-        same as building from cut inputs; a closure after the cutoff is not yet known)."""
-        if cutoff is None:
-            return self
-        closed = self.closed_on if self.closed_on is not None and self.closed_on <= cutoff else None
-        return PricePath(self.prices.loc[:cutoff], closed, self.closed_reason if closed else "")
-
 
 class InstrumentModel(BaseModel):
     """Base of every instrument config: frozen, unknown keys rejected, reports the data it needs."""

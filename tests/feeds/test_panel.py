@@ -54,3 +54,32 @@ def test_duplicated_dates_are_refused(tmp_path):
         "date,open,high,low,close,adj_close,volume\n2020-01-02,1,1,1,1,1,1\n2020-01-02,1,1,1,1,1,1\n")
     with pytest.raises(DataError, match="duplicated date 2020-01-02"):
         SnapshotSource(tmp_path).prices("X")
+
+
+def test_take_up_gaps_are_zero_only_when_known_at_the_cutoff(real_panel):
+    """RPONTSYD omits days without operations. A gap day reads 0 at its own close (no operation
+    was published that day), not only once a later row shows up."""
+    full = real_panel.series("RPONTSYD")
+    for day in ["2019-07-01", "2019-09-16", "2019-09-17", "2020-03-16", "2024-12-31"]:
+        cut = real_panel.truncated(day).series("RPONTSYD")
+        assert cut.loc[day] == full.loc[day], day
+
+
+def test_every_instrument_kind_is_built_from_data_known_at_the_cutoff(snapshot):
+    """Each sleeve's price and tradability at t from data cut at t equal those from the full
+    history: the truncated panel builds its instruments from cut inputs, so this can fail."""
+    from backtests.config import RunConfig
+
+    universe = {"spy": "SPY", "svxy": {"ticker": "SVXY", "since": "2018-02-28"},
+                "short_vol": {"inverse_of": "VIXY"}, "etf_steep": {"steepener": "etf"},
+                "yield_steep": {"steepener": "yields"}, "cash": {"tbill": "DTB3"}}
+    config = RunConfig.model_validate({"name": "t", "universe": universe, "strategies": [
+        {"name": "s", "rule": "buy_and_hold", "params": {"sleeve": "spy"}}]})
+    panel = PointInTimePanel(SnapshotSource(snapshot), config.universe,
+                             start=pd.Timestamp("2017-01-03"))
+    for day in ["2018-02-02", "2018-02-05", "2018-02-06", "2018-02-28", "2020-03-16",
+                "2025-12-31", "2026-07-13"]:
+        cut = panel.truncated(day)
+        assert np.allclose(cut.sleeve_prices.loc[day], panel.sleeve_prices.loc[day],
+                           rtol=1e-12, equal_nan=True), day
+        assert cut.sleeve_tradable.loc[day].equals(panel.sleeve_tradable.loc[day]), day
