@@ -18,7 +18,7 @@ from feeds.catalog import SeriesSpec, spec_for
 from feeds.errors import DataError, LiqbtError
 from feeds.instruments import Instrument, PricePath
 from feeds.quality import CheckedSource, QualityIssue, QualityPolicy
-from feeds.release import first_usable_session, known_at_close
+from feeds.release import fed_business_days, first_usable_session, known_at_close
 from feeds.snapshot import FileRecord
 
 
@@ -31,14 +31,15 @@ class Source(Protocol):
 
 
 def _zero_fill_business_days(observations: pd.Series, through: pd.Timestamp) -> pd.Series:
-    """Take-up series omit days without operations; inside their coverage such a day means zero.
+    """Take-up series omit days without operations; inside their coverage such a Fed business day
+    means zero (holidays stay absent: no operation was held, nothing is known for them).
 
     `through` is the last day whose operations are known: the source's coverage end, or the
     panel's cutoff if earlier. It must not be the last row: a gap would then count as zero only
     because a later row exists, i.e. only in hindsight."""
     if observations.empty:
         return observations
-    days = pd.bdate_range(observations.index[0], through)
+    days = fed_business_days(observations.index[0], through)
     return observations.reindex(observations.index.union(days)).fillna(0.0)
 
 
@@ -148,20 +149,25 @@ class PointInTimePanel:
         """Raw stamped observations (native units), cut at the panel's cutoff."""
         return self._cut(self.checked.observations(spec_for(series_id)))
 
+    def stamped(self, series_id: str) -> pd.Series:
+        """Observations by stamp, cut at the cutoff, amounts in USD bn; for take-up series a Fed
+        business day without a row is zero (through what is known at the cutoff)."""
+        spec = spec_for(series_id)
+        observations = self.observations(series_id)
+        if spec.zero_when_missing and len(observations):
+            coverage_end = self.checked.observations(spec).index[-1]
+            through = coverage_end if self.cutoff is None else min(coverage_end, self.cutoff)
+            observations = _zero_fill_business_days(observations, through)
+        if spec.is_amount:
+            observations = observations * spec.usd_bn_per_unit
+        return observations.rename(series_id)
+
     def series(self, series_id: str) -> pd.Series:
         """`series_id` as known at each session's close; amounts in USD bn."""
         if series_id not in self._series_cache:
-            spec = spec_for(series_id)
-            observations = self.observations(series_id)
-            if spec.zero_when_missing and len(observations):
-                coverage_end = self.checked.observations(spec).index[-1]
-                through = coverage_end if self.cutoff is None else min(coverage_end, self.cutoff)
-                observations = _zero_fill_business_days(observations, through)
-            values = known_at_close(observations, spec.release, self.sessions)
-            if spec.is_amount:
-                values = values * spec.usd_bn_per_unit
-            values.name = series_id
-            self._series_cache[series_id] = values
+            values = known_at_close(self.stamped(series_id), spec_for(series_id).release,
+                                    self.sessions)
+            self._series_cache[series_id] = values.rename(series_id)
         return self._series_cache[series_id]
 
     def align(self, stamped: pd.Series, like: str) -> pd.Series:

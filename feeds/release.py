@@ -20,7 +20,9 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from pandas.tseries.holiday import USFederalHolidayCalendar
+from pandas.tseries.holiday import (
+    AbstractHolidayCalendar, Holiday, USFederalHolidayCalendar, nearest_workday, sunday_to_monday,
+)
 
 MARKET_CLOSE_ET = time(16, 0)
 
@@ -88,17 +90,35 @@ TWO_DAY_LAG = ReleaseRule(
 )
 
 
+class FedHolidayCalendar(AbstractHolidayCalendar):
+    """US federal holidays as the Federal Reserve Banks observe them: a holiday on a Sunday moves to
+    Monday, but one on a Saturday is not moved to the Friday (the Fed is open that Friday, e.g.
+    2021-12-31), unlike pandas' USFederalHolidayCalendar."""
+
+    rules = [Holiday(rule.name, month=rule.month, day=rule.day, offset=rule.offset,
+                     observance=sunday_to_monday if rule.observance is nearest_workday
+                     else rule.observance, start_date=rule.start_date, end_date=rule.end_date)
+             for rule in USFederalHolidayCalendar.rules]
+
+
 @lru_cache(maxsize=1)
-def _federal_holidays() -> np.ndarray:
-    holidays = USFederalHolidayCalendar().holidays(start="1950-01-01", end="2040-12-31")
+def federal_holidays() -> np.ndarray:
+    """Fed holidays 1950-2075 as datetime64[D] (for numpy's business-day functions)."""
+    holidays = FedHolidayCalendar().holidays(start="1950-01-01", end="2075-12-31")
     return holidays.values.astype("datetime64[D]")
+
+
+def fed_business_days(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    """Weekdays in [start, end] that are not Fed holidays: the days the Fed and Treasury publish."""
+    days = pd.bdate_range(start, end)
+    return days[~np.isin(days.values.astype("datetime64[D]"), federal_holidays())]
 
 
 def publication_dates(stamps: pd.DatetimeIndex, rule: ReleaseRule) -> np.ndarray:
     """Business date on which each stamped observation is published (datetime64[D])."""
     days = stamps.values.astype("datetime64[D]")
-    rolled = np.busday_offset(days, 0, roll="forward", holidays=_federal_holidays())
-    return np.busday_offset(rolled, rule.business_days, roll="forward", holidays=_federal_holidays())
+    rolled = np.busday_offset(days, 0, roll="forward", holidays=federal_holidays())
+    return np.busday_offset(rolled, rule.business_days, roll="forward", holidays=federal_holidays())
 
 
 def first_usable_session(stamps: pd.DatetimeIndex, rule: ReleaseRule,

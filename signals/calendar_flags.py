@@ -19,24 +19,16 @@ does not depend on which sessions or data exist after t.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
-from pandas.tseries.holiday import USFederalHolidayCalendar
 from pydantic import Field, field_validator
 
 from feeds.panel import PointInTimePanel
+from feeds.release import federal_holidays
 from signals.registry import SignalParams, signal
 
 TAX_MONTHS = (1, 4, 6, 9, 12)
 _PAD = pd.Timedelta(days=45)
-
-
-@lru_cache(maxsize=1)
-def _holidays() -> np.ndarray:
-    days = USFederalHolidayCalendar().holidays(start="1950-01-01", end="2045-12-31")
-    return days.values.astype("datetime64[D]")
 
 
 def _days(dates: pd.DatetimeIndex) -> np.ndarray:
@@ -45,19 +37,13 @@ def _days(dates: pd.DatetimeIndex) -> np.ndarray:
 
 def business_day_ordinal(dates: pd.DatetimeIndex) -> np.ndarray:
     """Business-day number of each date; a non-business day gets the number of the next business day."""
-    return np.busday_count(np.datetime64("1950-01-02"), _days(dates), holidays=_holidays())
-
-
-def business_days(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
-    """Weekdays that are not US federal holidays, in [start, end]."""
-    days = pd.bdate_range(start, end)
-    return days[~np.isin(_days(days), _holidays())]
+    return np.busday_count(np.datetime64("1950-01-02"), _days(dates), holidays=federal_holidays())
 
 
 def month_end_dates(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
     """Last business day of every month touching [start, end]."""
     firsts = pd.date_range(start.to_period("M").to_timestamp(), end + _PAD, freq="MS")
-    last = np.busday_offset(_days(firsts), -1, roll="forward", holidays=_holidays())
+    last = np.busday_offset(_days(firsts), -1, roll="forward", holidays=federal_holidays())
     return pd.DatetimeIndex(last.astype("datetime64[ns]"))
 
 
@@ -71,7 +57,7 @@ def tax_dates(start: pd.Timestamp, end: pd.Timestamp, months: tuple[int, ...] = 
     """The 15th of each tax month, rolled forward to a business day."""
     firsts = pd.date_range(start.to_period("M").to_timestamp() - _PAD, end + _PAD, freq="MS")
     fifteenths = firsts[firsts.month.isin(months)] + pd.Timedelta(days=14)
-    rolled = np.busday_offset(_days(fifteenths), 0, roll="forward", holidays=_holidays())
+    rolled = np.busday_offset(_days(fifteenths), 0, roll="forward", holidays=federal_holidays())
     return pd.DatetimeIndex(rolled.astype("datetime64[ns]"))
 
 

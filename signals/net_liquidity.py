@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from feeds.catalog import spec_for
 from feeds.panel import PointInTimePanel
 from signals.registry import SignalParams, signal
 from signals.transforms import change_over, rolling_zscore
@@ -52,23 +51,20 @@ class NetLiquidityZParams(NetLiquidityChangeParams):
     z_weeks: int = Field(52, ge=8, le=520, description="z-score look-back M in weeks")
 
 
-def _usd_bn(panel: PointInTimePanel, series_id: str) -> pd.Series:
-    return panel.observations(series_id) * spec_for(series_id).usd_bn_per_unit
-
-
 def on_rrp_on(panel: PointInTimePanel, dates: pd.DatetimeIndex) -> pd.Series:
-    """ON RRP take-up (USD bn) on each date: its row, zero on a date without one after the series
-    began (no operation = no take-up), NaN before the first observation."""
-    rrp = _usd_bn(panel, ON_RRP)
-    values = rrp.reindex(dates).to_numpy(dtype=float)
-    if not rrp.empty:
-        values = np.where(np.isnan(values) & (dates >= rrp.index[0]), 0.0, values)
-    return pd.Series(values, index=dates)
+    """ON RRP take-up (USD bn) in force on each date: that day's result (zero on a Fed business day
+    without an operation), or on a holiday the last result before it, as the H.4.1 reports it;
+    NaN before the first observation and after the data's coverage."""
+    rrp = panel.stamped(ON_RRP)
+    if rrp.empty:
+        return pd.Series(np.nan, index=dates)
+    in_force = rrp.reindex(rrp.index.union(dates)).ffill().reindex(dates)
+    return in_force.where(dates <= rrp.index[-1] + pd.Timedelta(days=4))
 
 
 def weekly_net_liquidity_usd_bn(panel: PointInTimePanel) -> pd.Series:
     """WALCL − WTREGEN − ON RRP on each H.4.1 Wednesday stamp (USD bn), not yet released."""
-    walcl, tga = _usd_bn(panel, WALCL).align(_usd_bn(panel, TGA_WEEKLY), join="inner")
+    walcl, tga = panel.stamped(WALCL).align(panel.stamped(TGA_WEEKLY), join="inner")
     net = walcl - tga - on_rrp_on(panel, pd.DatetimeIndex(walcl.index))
     net.name = "net_liquidity_usd_bn"
     return net.dropna()

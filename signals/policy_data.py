@@ -33,11 +33,11 @@ import numpy as np
 import pandas as pd
 
 from feeds.errors import DataError
+from feeds.release import MARKET_CLOSE_ET
 
 EVENTS_FILE = "data/fed_policy_events.csv"
 KINDS = ("QE", "QT", "RMP", "taper", "facility", "stress")
 CONFIDENCE = {"low": 0, "medium": 1, "high": 2}
-MARKET_CLOSE = time(16, 0)
 COLUMNS = ("date", "date_precision", "release_time_et", "effective_date", "event", "kind",
            "pace_usd_bn_per_month", "sets_pace", "marker", "origin", "assets", "source",
            "confidence", "notes", "timing_note")
@@ -110,7 +110,7 @@ def known_from_positions(events: pd.DataFrame, sessions: pd.DatetimeIndex) -> np
     (len(sessions) when none of them is late enough); see the module docstring for the rule."""
     days = _session_days(sessions)
     dates = events["date"].values.astype("datetime64[D]")
-    same_day = np.array([t is not None and t < MARKET_CLOSE for t in events["release_time_et"]])
+    same_day = np.array([t is not None and t < MARKET_CLOSE_ET for t in events["release_time_et"]])
     by_day = np.where(same_day, np.searchsorted(days, dates, side="left"),
                       np.searchsorted(days, dates, side="right"))
     next_month = (events["date"].dt.to_period("M") + 1).dt.to_timestamp()

@@ -26,7 +26,7 @@ RESERVES = "WRESBAL"
 
 def weekly_reserves_usd_bn(panel: PointInTimePanel) -> pd.Series:
     """WRESBAL observations by stamp, in USD bn."""
-    return panel.observations(RESERVES) * spec_for(RESERVES).usd_bn_per_unit
+    return panel.stamped(RESERVES)
 
 
 class ReservesChangeParams(SignalParams):

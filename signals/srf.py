@@ -14,7 +14,6 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field
 
-from feeds.catalog import spec_for
 from feeds.panel import PointInTimePanel
 from signals.registry import SignalParams, signal
 
@@ -22,13 +21,9 @@ SRF = "SRF_USAGE"
 
 
 def srf_usage_by_trade_date(panel: PointInTimePanel) -> pd.Series:
-    """SRF usage in USD bn by trade date; business days inside the data's coverage without a row are
-    zero (no take-up), as the catalog's `zero_when_missing` says."""
-    usage = panel.observations(SRF) * spec_for(SRF).usd_bn_per_unit
-    if usage.empty:
-        return usage
-    days = pd.bdate_range(usage.index[0], usage.index[-1])
-    return usage.reindex(usage.index.union(days)).fillna(0.0)
+    """SRF usage in USD bn by trade date; Fed business days inside the data's coverage without a row
+    are zero (no take-up), as the catalog's `zero_when_missing` says."""
+    return panel.stamped(SRF)
 
 
 class SrfUsageParams(SignalParams):

@@ -69,3 +69,12 @@ def test_values_are_converted_to_usd_bn_once_in_the_panel():
         prices={"X": pd.Series(100.0, index=sessions)})
     panel = PointInTimePanel(source, {"x": TickerInstrument(ticker="X")})
     assert panel.series("WALCL").dropna().iloc[0] == pytest.approx(6640.618)
+
+
+def test_fed_holidays_move_sunday_holidays_but_not_saturday_ones():
+    from feeds.release import fed_business_days
+
+    days = fed_business_days(pd.Timestamp("2021-12-27"), pd.Timestamp("2022-12-30"))
+    assert pd.Timestamp("2021-12-31") in days          # New Year 2022 fell on a Saturday
+    assert pd.Timestamp("2022-12-26") not in days      # Christmas 2022 fell on a Sunday
+    assert pd.Timestamp("2022-06-20") not in days      # Juneteenth 2022 observed on Monday

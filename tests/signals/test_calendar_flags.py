@@ -60,3 +60,10 @@ def test_flags_on_a_panel_do_not_depend_on_its_last_session():
 def test_tax_months_are_validated():
     with pytest.raises(ValidationError, match="between 1 and 12"):
         get_signal("tax_date_flag").params.model_validate({"months": [13]})
+
+
+def test_month_end_is_the_fed_business_day_even_before_a_saturday_holiday(real_panel):
+    from signals import compute_signal
+
+    flag = compute_signal(real_panel, "month_end_flag")
+    assert flag.loc["2021-12-31"] == 1 and flag.loc["2021-12-30"] == 0
