@@ -69,3 +69,13 @@ def test_repo_stress_judges_calendar_spikes_on_the_trade_date():
     assert strict.loc["2024-06-03"] == 1.0 and strict.loc["2024-06-28"] == 1.0
     off = compute_signal(panel, "repo_stress_flag", {"stress_bp": None, "srf_stress_usd_bn": None})
     assert off.isna().all()
+
+
+def test_a_holiday_wednesday_carries_the_previous_days_on_rrp(real_panel):
+    """Juneteenth 2024 was a Wednesday without an ON RRP operation: the H.4.1 week nets out the
+    Tuesday's take-up (~$400bn), not zero."""
+    from signals.net_liquidity import weekly_net_liquidity_usd_bn
+
+    weekly = weekly_net_liquidity_usd_bn(real_panel)
+    moves = weekly.loc["2024-06-05":"2024-07-03"].diff().abs()
+    assert moves.max() < 200
