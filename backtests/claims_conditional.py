@@ -15,7 +15,7 @@ from scipy import stats
 from backtests.claims_backtest import risk_free_returns
 from backtests.inference import stationary_bootstrap_indices
 from backtests.verdict_config import ScenarioClaim, StressClaim, VerdictSection
-from signals.policy_data import known_from_positions, policy_events
+from signals.policy_data import known_from_positions, pace_start_positions, policy_events
 from strategies.rmp_scenarios import SCENARIOS, scenario_codes
 
 TRADING_DAYS = 252
@@ -96,19 +96,23 @@ def stress_episodes(flag: np.ndarray, cooldown: int) -> np.ndarray:
     return np.flatnonzero(on & ~recent)
 
 
-def announced_paces(sessions: pd.DatetimeIndex) -> np.ndarray:
-    """Per session, the highest pace announced at that close (NaN when none): the Fed's decision,
-    public from its first usable close, whatever its effective date. A programme without a stated
-    pace (lump-sum QE) counts as +inf."""
+def announced_paces(sessions: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Per session: the highest pace announced at that close (NaN when none), and the highest pace
+    already announced but not yet in effect (NaN when none). An announcement counts from its first
+    usable close, whatever its effective date; a programme without a stated pace (lump-sum QE)
+    counts as +inf."""
     events = policy_events()
     events = events[events["sets_pace"]]
-    positions = known_from_positions(events, sessions)
+    known = known_from_positions(events, sessions)
+    starts = pace_start_positions(events, sessions)
     paces = events["pace_usd_bn_per_month"].fillna(np.inf).to_numpy(dtype=float)
     announced = np.full(len(sessions), np.nan)
-    for position, pace in zip(positions, paces):
+    pending = np.full(len(sessions), np.nan)
+    for position, start, pace in zip(known, starts, paces):
         if position < len(sessions):
             announced[position] = np.fmax(announced[position], pace)
-    return announced
+            pending[position:start] = np.fmax(pending[position:start], pace)
+    return announced, pending
 
 
 def _max_ahead(values: np.ndarray, horizon: int) -> np.ndarray:
@@ -118,11 +122,14 @@ def _max_ahead(values: np.ndarray, horizon: int) -> np.ndarray:
     return sliding_window_view(padded, horizon)[: len(values)].max(axis=1)
 
 
-def purchases_rise(pace: np.ndarray, announced: np.ndarray, horizon: int) -> np.ndarray:
+def purchases_rise(pace: np.ndarray, announced: np.ndarray, pending: np.ndarray,
+                   horizon: int) -> np.ndarray:
     """True at t when, within the next `horizon` sessions, the pace in effect or a newly announced
-    pace exceeds the pace in effect at t (slower QT counts: fewer reserves drained). A NaN pace in
-    effect (lump-sum programme of unstated size, e.g. QE4 in March 2020) counts as +inf."""
-    current = np.where(np.isnan(pace), np.inf, pace)
+    pace exceeds every pace already known at t: the one in effect and any announced but not yet
+    effective (a step decided before t is not a response to what happens at t). Slower QT counts
+    (fewer reserves drained). A NaN pace in effect (lump-sum programme of unstated size, e.g. QE4
+    in March 2020) counts as +inf."""
+    current = np.fmax(np.where(np.isnan(pace), np.inf, pace), pending)
     ahead = np.fmax(_max_ahead(current, horizon),
                     _max_ahead(np.where(np.isnan(announced), -np.inf, announced), horizon))
     return ahead > current
@@ -147,8 +154,8 @@ def evaluate_stress_claim(run, claim: StressClaim, section: VerdictSection) -> d
     sessions = run.panel.sessions[start:]
     flag = _window(run, run.context.signal(claim.stress_signal)).to_numpy(dtype=float)
     pace = _window(run, run.context.signal(claim.pace_signal)).to_numpy(dtype=float)
-    announced = announced_paces(run.panel.sessions)[start:]
-    rises = purchases_rise(pace, announced, claim.horizon_sessions)
+    announced, pending = (values[start:] for values in announced_paces(run.panel.sessions))
+    rises = purchases_rise(pace, announced, pending, claim.horizon_sessions)
     judged = ~np.isnan(flag) & (np.arange(len(flag)) + claim.horizon_sessions < len(flag))
     primary = episode_test(flag, rises, judged, claim.cooldown_sessions)
     positions = primary.pop("positions")

@@ -66,10 +66,14 @@ def test_episodes_need_a_quiet_spell_and_rises_include_announcements():
     assert stress_episodes(flag, cooldown=3).tolist() == [1, 10]
     pace = np.array([-50, -50, -50, -50, -50, -35, -35, 0, 0, np.nan, np.nan, 60.0])
     announced = np.full(12, np.nan)
-    announced[2] = -35.0  # announced at 2, effective at 5
-    rises = purchases_rise(pace, announced, horizon=2)
-    assert rises[:4].tolist() == [True, True, False, True]     # announcement at 2 counts for 0 and 1
-    assert rises[8] and not rises[9]                          # lump-sum QE (NaN) = +inf, no rise after
+    announced[2] = -35.0                       # announced at 2, effective at 5 ...
+    pending = np.full(12, np.nan)
+    pending[2:5] = -35.0                       # ... so already known on 2, 3 and 4
+    rises = purchases_rise(pace, announced, pending, horizon=2)
+    # 0 and 1 see the announcement coming; 2-4 already knew it, and its taking effect at 5 is
+    # not a new response; 5 sees QT end (0) at 7.
+    assert rises[:6].tolist() == [True, True, False, False, False, True]
+    assert rises[8] and not rises[9]                          # lump-sum QE (NaN) = +inf
 
 
 def synthetic_config(strategy_weights: dict, benchmark_weights: dict) -> RunConfig:
