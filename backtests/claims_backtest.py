@@ -101,7 +101,8 @@ def evaluate_backtest_claim(run, claim: BacktestClaim, section: VerdictSection) 
                      "full_sample_best": {k: float(v) for k, v in combos.iloc[best].items()}}
     if len(combos) > 1:
         spec = section.walk_forward
-        wf = walk_forward(excess.T, spec.train, spec.test, spec.step, spec.embargo, spec.metric)
+        wf = walk_forward(excess.T, spec.train, spec.test, spec.step, spec.embargo, spec.metric,
+                          lag=run.config.execution.lag_days)
         rule_oos, positions = wf.oos_returns, wf.oos_positions
         metrics["walk_forward"] = {"windows": len(wf.windows), "train": spec.train,
                                    "test": spec.test, "embargo": spec.embargo,

@@ -88,7 +88,7 @@ def events(
     from rich.markup import escape
     from rich.table import Table
 
-    from signals.calendar_flags import business_days
+    from feeds.release import fed_business_days as business_days
     from signals.policy_data import KINDS, filter_events, known_from_positions, policy_events
 
     if kind is not None and kind not in KINDS:

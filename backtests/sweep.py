@@ -108,7 +108,8 @@ def prepare_sweep(config: RunConfig, panel: PointInTimePanel, signals: dict[str,
     windows: list[tuple[int, int, int, int]] = []
     if config.walk_forward is not None:
         wf = config.walk_forward
-        windows = plan_windows(plan.n_sessions, wf.train, wf.test, wf.step, wf.embargo)
+        windows = plan_windows(plan.n_sessions, wf.train, wf.test, wf.step, wf.embargo,
+                               lag=config.execution.lag_days)
         if not windows:
             raise InputError(f"walk_forward: no window fits the {plan.n_sessions} backtest "
                              f"sessions (train {wf.train} + embargo {wf.embargo} + test); "

@@ -43,7 +43,8 @@ def stitch_walk_forward(setup, candidate_returns: np.ndarray, candidates: np.nda
 
     frame = pd.DataFrame(candidate_returns.T, index=setup.sessions)
     result = walk_forward(frame, wf.train, wf.test, wf.step, wf.embargo, select=select,
-                          risk_free_annual=job.risk_free_annual)
+                          risk_free_annual=job.risk_free_annual,
+                          lag=setup.config.execution.lag_days)
     windows = [replace(w, chosen=int(candidates[w.chosen])) for w in result.windows]
     if [w.chosen for w in windows] != [int(p) for p in picks]:
         raise RuntimeError("walk-forward picks differ from the chunks' train-window scores")

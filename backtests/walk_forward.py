@@ -3,7 +3,11 @@
 Given every combination's daily returns (from a sweep), windows roll forward through the
 sessions:
 
-    train [s, s + train)   embargo (skipped)   test [s + train + embargo, ... + test)
+    train [s, s + train)   embargo + lag (skipped)   test [s + train + embargo + lag, ... + test)
+
+The selection is made at the close of the train window's last session and, like every decision,
+trades `lag` sessions later (lag >= 1), so the chosen combination's returns count from the session
+after that trade: never from the session right after the deciding close.
 
 and `s` advances by `step` (default: `test`, so test windows tile the sample without gaps or
 overlap). The combination scoring best on the train window -- computed from train rows ONLY --
@@ -83,16 +87,17 @@ def score_columns(window: np.ndarray, metric: str, risk_free_annual: float = 0.0
 
 
 def plan_windows(n_sessions: int, train: int, test: int, step: int | None = None,
-                 embargo: int = 0, start: int = 0) -> list[tuple[int, int, int, int]]:
+                 embargo: int = 0, start: int = 0, lag: int = 1) -> list[tuple[int, int, int, int]]:
     """(train_start, train_stop, test_start, test_stop) per window, test stops already cut where
     the next window's test begins (or at the last session)."""
     step = test if step is None else step
-    if train < 2 or test < 1 or step < 1 or embargo < 0 or start < 0:
-        raise ValueError("need train >= 2, test >= 1, step >= 1, embargo >= 0, start >= 0")
+    if train < 2 or test < 1 or step < 1 or embargo < 0 or start < 0 or lag < 1:
+        raise ValueError("need train >= 2, test >= 1, step >= 1, embargo >= 0, start >= 0, "
+                         "lag >= 1")
     nominal = []
     first = start
-    while first + train + embargo < n_sessions:
-        test_start = first + train + embargo
+    while first + train + embargo + lag < n_sessions:
+        test_start = first + train + embargo + lag
         nominal.append((first, first + train, test_start, min(test_start + test, n_sessions)))
         first += step
     windows = []
@@ -105,7 +110,7 @@ def plan_windows(n_sessions: int, train: int, test: int, step: int | None = None
 def walk_forward(returns: ReturnsSource, train: int, test: int, step: int | None = None,
                  embargo: int = 0, select: str | Selector = "sharpe",
                  n_sessions: int | None = None, start: int = 0,
-                 risk_free_annual: float = 0.0) -> WalkForwardResult:
+                 risk_free_annual: float = 0.0, lag: int = 1) -> WalkForwardResult:
     """Rolling re-selection over `returns` (sessions x combinations), see the module docstring.
 
     train, test, step, embargo  lengths in sessions; start = first session of the first train
@@ -126,7 +131,7 @@ def walk_forward(returns: ReturnsSource, train: int, test: int, step: int | None
     windows: list[WalkForwardWindow] = []
     pieces, positions, in_sample = [], [], []
     for train_start, train_stop, test_start, test_stop in plan_windows(
-            total, train, test, step, embargo, start):
+            total, train, test, step, embargo, start, lag):
         train_returns = np.asarray(source(train_start, train_stop), dtype=np.float64)
         scores = (np.asarray(select(train_returns), dtype=float) if callable(select)
                   else score_columns(train_returns, select, risk_free_annual))

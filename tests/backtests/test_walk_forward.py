@@ -21,9 +21,9 @@ def regime_returns(seed: int = 0, sessions: int = 900, combos: int = 12) -> np.n
 
 def test_windows_tile_the_sample_when_step_equals_test():
     windows = plan_windows(1000, train=250, test=60, embargo=5)
-    assert windows[0] == (0, 250, 255, 315)
+    assert windows[0] == (0, 250, 256, 316)     # decided at close 249, traded at 250 (lag 1)
     for (a, b, c, d), (a2, _, c2, _) in zip(windows, windows[1:]):
-        assert b - a == 250 and c - b == 5      # train length, embargo
+        assert b - a == 250 and c - b == 6      # train length, embargo + lag
         assert d == c2 and a2 - a == 60         # next test starts where this one stops
     assert windows[-1][3] == 1000
 
@@ -42,12 +42,12 @@ def test_stitched_oos_is_the_chosen_columns_on_their_test_windows():
     expected = np.concatenate([returns[w.test_start:w.test_stop, w.chosen]
                                for w in result.windows])
     assert np.array_equal(result.oos_returns, expected)
-    assert np.array_equal(result.oos_positions, np.arange(153, 900))
+    assert np.array_equal(result.oos_positions, np.arange(154, 900))
     assert result.out_of_sample == pytest.approx(summary_metrics(expected), nan_ok=True)
     for window in result.windows:
         scores = score_columns(returns[window.train_start:window.train_stop], "sharpe")
         assert window.chosen == int(np.argmax(scores))
-        assert window.test_start - window.train_stop == 3
+        assert window.test_start - window.train_stop == 3 + 1     # embargo + lag
 
 
 def test_selection_never_sees_data_after_its_train_window():
@@ -104,8 +104,16 @@ def test_dataframe_input_keeps_dates_and_volatility_selects_the_calmest():
                          index=sessions)
     result = walk_forward(frame, train=100, test=50, select="volatility")
     assert {w.chosen for w in result.windows} == {1}
-    assert result.oos_series().index[0] == sessions[100]
-    assert result.table()["test_from"].iloc[0] == sessions[100]
+    assert result.oos_series().index[0] == sessions[101]
+    assert result.table()["test_from"].iloc[0] == sessions[101]
+
+
+def test_the_chosen_combination_never_earns_the_session_after_the_deciding_close():
+    """A selection made at the close of the train window's last session trades `lag` sessions
+    later, so its first credited return is `lag` sessions after the train window."""
+    for lag in (1, 2, 5):
+        (window,) = plan_windows(400, train=300, test=100, lag=lag)[:1]
+        assert window[2] == 300 + lag
 
 
 def test_refuses_windows_that_do_not_fit():
