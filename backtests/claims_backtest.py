@@ -20,11 +20,12 @@ import numpy as np
 import pandas as pd
 
 from backtests.inference import annualised_sharpe, bootstrap_sharpe_difference, excess_return_tstat
-from backtests.metrics import summary_metrics
+from backtests.metrics import TRADING_DAYS, summary_metrics
 from backtests.overfitting import deflated_sharpe_of_returns, trial_sharpe_variance
 from backtests.sweep_sim import prepare_plan, run_sweep
 from backtests.verdict_config import BacktestClaim, VerdictSection
 from backtests.walk_forward import walk_forward
+from feeds.errors import DataError
 from strategies import build_weight_grid
 
 RISK_FREE = "risk_free"
@@ -42,7 +43,10 @@ def risk_free_returns(run, section: VerdictSection) -> pd.Series:
 
 def grid_returns(run, strategy_name: str, grid: dict[str, list[float]]
                  ) -> tuple[np.ndarray, pd.DataFrame]:
-    """Daily returns (K, sessions) of every grid combination of a configured strategy."""
+    """Daily returns (K, sessions) of every grid combination of a configured strategy; without a
+    grid, the run's own (vectorbt) returns of that strategy."""
+    if not grid:
+        return run.strategies[strategy_name].returns.to_numpy()[None, :], pd.DataFrame(index=[0])
     config, context, panel = run.config, run.context, run.panel
     strategy = config.strategy(strategy_name)
     built = build_weight_grid(context, strategy.rule, strategy.params, strategy.rebalance, grid)
@@ -69,7 +73,7 @@ def comparison(rule_excess: np.ndarray, bench_excess: np.ndarray, section: Verdi
         "sharpe_benchmark": float(annualised_sharpe(bench_excess)),
         **diff.as_dict(),
         "t_stat_excess": excess_return_tstat(rule_excess, bench_excess),
-        "ann_excess_return": float(np.mean(rule_excess - bench_excess) * 252),
+        "ann_excess_return": float(np.mean(rule_excess - bench_excess) * TRADING_DAYS),
     }
 
 
@@ -101,8 +105,12 @@ def evaluate_backtest_claim(run, claim: BacktestClaim, section: VerdictSection) 
                      "full_sample_best": {k: float(v) for k, v in combos.iloc[best].items()}}
     if len(combos) > 1:
         spec = section.walk_forward
-        wf = walk_forward(excess.T, spec.train, spec.test, spec.step, spec.embargo, spec.metric,
-                          lag=run.config.execution.lag_days)
+        try:
+            wf = walk_forward(excess.T, spec.train, spec.test, spec.step, spec.embargo,
+                              spec.metric, lag=run.config.execution.lag_days)
+        except ValueError as exc:
+            raise DataError(f"verdict claim {claim.id}: {exc}; shorten verdict.walk_forward or "
+                            "widen data.start/data.end") from None
         rule_oos, positions = wf.oos_returns, wf.oos_positions
         metrics["walk_forward"] = {"windows": len(wf.windows), "train": spec.train,
                                    "test": spec.test, "embargo": spec.embargo,
@@ -113,6 +121,8 @@ def evaluate_backtest_claim(run, claim: BacktestClaim, section: VerdictSection) 
     sessions = rf.index[positions]
     metrics["out_of_sample"] = {"first": str(sessions[0].date()), "last": str(sessions[-1].date()),
                                 **comparison(rule_oos, bench[positions], section)}
-    metrics["oos_rule_metrics"] = summary_metrics(rule_oos + rf.to_numpy()[positions])
+    # Ratios on excess returns (as everywhere on the verdict page); total return and CAGR on the
+    # rule's own returns.
+    metrics["oos_rule_excess_metrics"] = summary_metrics(rule_oos)
     metrics["since_articles"] = since_window(run, claim, rf, section)
     return metrics

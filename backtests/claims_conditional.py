@@ -14,11 +14,10 @@ from scipy import stats
 
 from backtests.claims_backtest import risk_free_returns
 from backtests.inference import stationary_bootstrap_indices
+from backtests.metrics import TRADING_DAYS
 from backtests.verdict_config import ScenarioClaim, StressClaim, VerdictSection
 from signals.policy_data import known_from_positions, pace_start_positions, policy_events
 from strategies.rmp_scenarios import SCENARIOS, scenario_codes
-
-TRADING_DAYS = 252
 
 
 def _window(run, series: pd.Series) -> pd.Series:
@@ -58,6 +57,8 @@ def bootstrap_mean_gap(excess: np.ndarray, codes: np.ndarray, high: int, low: in
         draws.append(gap(excess[idx], codes[idx]))
     boot = np.concatenate(draws)
     boot = boot[np.isfinite(boot)]
+    if not len(boot) or not np.isfinite(point):  # a scenario absent from the window
+        return point, float("nan"), float("nan"), float("nan")
     tail = (1 - section.confidence) / 2
     low_q, high_q = np.quantile(boot, [tail, 1 - tail])
     return point, float(low_q), float(high_q), float(np.mean(boot - point >= point))

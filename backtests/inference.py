@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-TRADING_DAYS = 252
+from backtests.metrics import TRADING_DAYS
+
 
 
 def annualised_sharpe(returns: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -75,10 +76,14 @@ def bootstrap_sharpe_difference(rule: np.ndarray, benchmark: np.ndarray, n_boot:
         idx = stationary_bootstrap_indices(len(rule), mean_block, min(chunk, n_boot - start), rng)
         draws.append(annualised_sharpe(rule[idx]) - annualised_sharpe(benchmark[idx]))
     boot = np.concatenate(draws)
+    boot = boot[np.isfinite(boot)]
+    if not len(boot) or not np.isfinite(point):
+        nan = float("nan")
+        return SharpeDifference(point, nan, nan, nan, n_boot, confidence)
     tail = (1.0 - confidence) / 2.0
-    low, high = np.nanquantile(boot, [tail, 1.0 - tail])
+    low, high = np.quantile(boot, [tail, 1.0 - tail])
     # Centre the bootstrap distribution on zero to test H0: difference <= 0.
-    p_value = float(np.mean(boot - point >= point)) if np.isfinite(point) else float("nan")
+    p_value = float(np.mean(boot - point >= point))
     return SharpeDifference(point, float(low), float(high), p_value, n_boot, confidence)
 
 

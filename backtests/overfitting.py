@@ -24,8 +24,9 @@ from typing import Callable
 import numpy as np
 from scipy import stats
 
+from backtests.metrics import TRADING_DAYS
+
 EULER_GAMMA = 0.5772156649015329
-TRADING_DAYS = 252
 
 
 def per_period_sharpe(annual_sharpe: float | np.ndarray, periods_per_year: int = TRADING_DAYS

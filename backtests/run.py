@@ -17,7 +17,6 @@ import pandas as pd
 from backtests.config import RunConfig
 from backtests.engine import BacktestResult, ExecutionCosts, simulate
 from backtests.metrics import summarise
-from backtests.verdict import evaluate_claims
 from feeds.online import resolve_timeout
 from feeds.panel import PointInTimePanel, Source
 from feeds.resolve import open_source
@@ -48,6 +47,8 @@ class RunResult:
         """The claims of the config's `verdict:` section, evaluated once on first request (the
         CLI asks while the tearsheets render, so the verdict does not delay them)."""
         if self.verdict is None and self.config.verdict is not None:
+            from backtests.verdict import evaluate_claims  # heavy (numba kernels): only when asked
+
             self.verdict = evaluate_claims(self, self.config.verdict, progress)
         return self.verdict
 

@@ -38,10 +38,11 @@ from backtests.sweep_select import (
 )
 from backtests.sweep_sim import prepare_plan, run_sweep
 from backtests.sweep_store import (
-    SweepCheckpoint, checkpoint_key, data_digest, write_json, write_sweep_table,
+    SweepCheckpoint, checkpoint_key, data_digest, write_sweep_table,
 )
 from backtests.sweep_summary import build_summary, stitch_walk_forward, walk_forward_files
 from backtests.walk_forward import WalkForwardResult, plan_windows
+from feeds.atomic import write_json
 from feeds.errors import InputError
 from feeds.panel import PointInTimePanel
 from strategies import StrategyContext, build_weight_grid, get_rule

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from backtests.config_studies import metric_sense
 from backtests.engine import ExecutionCosts, simulate
 from backtests.metrics import METRIC_NAMES, daily_risk_free, summarise
 from backtests.overfitting import (
@@ -138,7 +137,3 @@ def check_parity(prices: pd.DataFrame, frames: dict[int, pd.DataFrame], costs: E
         metrics_gap = max([metrics_gap] + [relative_gap(float(metrics[combo, j]), expected[name])
                                            for j, name in enumerate(METRIC_NAMES)])
     return Parity(sorted(frames), worst[1], metrics_gap, worst[0], worst[2], worst[3])
-
-
-def describe_metric(metric: str) -> str:
-    return f"{metric} ({'lower' if metric_sense(metric) == 'min' else 'higher'} is better)"

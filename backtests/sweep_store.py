@@ -129,23 +129,6 @@ class SweepCheckpoint:
         return [i for i in range(self.n_chunks) if i not in self.done]
 
 
-def json_ready(value):
-    """NaN/inf -> null, numpy scalars -> Python, recursively."""
-    if isinstance(value, dict):
-        return {str(k): json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_ready(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def write_json(path: Path, payload: dict) -> None:
-    write_text_atomic(path, json.dumps(json_ready(payload), indent=2) + "\n")
-
-
 def write_sweep_table(out_dir: Path, table: pd.DataFrame) -> None:
     """sweep.parquet and sweep.csv (full float precision), atomically."""
     with atomic_path(out_dir / "sweep.parquet") as temp:

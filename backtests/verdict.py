@@ -114,6 +114,8 @@ def evaluate_claims(run, section: VerdictSection,
             if claim.rule_claim is not None:
                 rule = evaluate_backtest_claim(run, claim.rule_claim, section)
                 metrics["rule_backtest"] = rule
+                metrics["rule_backtest_of"] = (f"{claim.rule_claim.strategy} vs "
+                                               f"{claim.rule_claim.benchmark}")
                 metrics["rule_backtest_verdict"] = decide_backtest(rule, section)[0]
         else:
             metrics = evaluate_stress_claim(run, claim, section)

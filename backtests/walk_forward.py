@@ -30,12 +30,12 @@ from typing import Callable, Union
 import numpy as np
 import pandas as pd
 
+from backtests.config_studies import LOWER_IS_BETTER
 from backtests.metrics import METRIC_NAMES, daily_risk_free, summary_metrics
 from backtests.metrics_nb import column_metrics_nb
 
 ReturnsSource = Union[np.ndarray, pd.DataFrame, Callable[[int, int], np.ndarray]]
 Selector = Callable[[np.ndarray], np.ndarray]
-LOWER_IS_BETTER = {"volatility"}
 
 
 @dataclass(frozen=True)

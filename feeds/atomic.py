@@ -6,11 +6,15 @@ interrupted write (crash, Ctrl-C, full disk) leaves what was stored before intac
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+import numpy as np
 
 
 @contextmanager
@@ -36,6 +40,24 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
 def write_text_atomic(target: str | Path, text: str) -> None:
     with atomic_path(target) as temp:
         temp.write_text(text, encoding="utf-8")
+
+
+def json_ready(value):
+    """A copy of `value` that is valid JSON: NaN/inf become null, numpy scalars plain numbers."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    return value
+
+
+def write_json(target: str | Path, payload: dict) -> None:
+    """`payload` as indented JSON, atomically."""
+    write_text_atomic(target, json.dumps(json_ready(payload), indent=2) + "\n")
 
 
 def write_bytes_atomic(target: str | Path, data: bytes) -> None:

@@ -5,7 +5,7 @@ sessions around day 0 (the first close at which the announcement was public), wi
 band; then chosen episodes (by default the 2019-10-11 and 2025-12-10 RMP announcements) on their
 own. Paths are price(o)/price(0) - 1, 0 at the event close. Files beside the page:
 `event_study_mean.csv`, `event_study_paths.csv`, `event_study_events.csv`. Self-contained
-(plotly.js inlined).
+(plotly.js from the output folder's assets/).
 """
 
 from __future__ import annotations

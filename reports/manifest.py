@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+import pandas as pd
+
 PACKAGES = ("liqbt", "vectorbt", "numpy", "pandas", "numba", "quantstats", "yfinance", "fredapi",
             "pyarrow", "plotly", "matplotlib", "scipy", "pydantic", "PyYAML", "typer", "rich",
             "tenacity")
@@ -45,19 +47,16 @@ def git_dirty(start: Path | None = None) -> bool | None:
     return None if status is None else bool(status.strip())
 
 
-def build_manifest(result) -> dict:
-    """Manifest of a `backtests.run.RunResult`."""
-    panel = result.panel
-    window = panel.sessions[panel.start_position:]
+def panel_manifest(config, config_path: Path, config_sha256: str, panel,
+                   window: pd.DatetimeIndex) -> dict:
+    """Provenance shared by every page: config, sessions shown, data files, data quality, code."""
     return {
-        "config_name": result.config.name,
-        "config_path": str(result.config_path),
-        "config_sha256": result.config_sha256,
-        "config": result.config.model_dump(mode="json"),
+        "config_name": config.name,
+        "config_path": str(config_path),
+        "config_sha256": config_sha256,
         "data_source": repr(panel.source),
         "sessions": {"first": str(window[0].date()), "last": str(window[-1].date()),
-                     "count": int(len(window)),
-                     "warmup_first": str(panel.sessions[0].date())},
+                     "count": int(len(window))},
         "data_files": [record.as_dict() for record in panel.files_used()],
         "data_quality": [issue.as_dict() for issue in panel.quality_issues],
         "sleeve_closures": panel.sleeve_closures(),
@@ -66,3 +65,13 @@ def build_manifest(result) -> dict:
         "git_dirty": git_dirty(),
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def build_manifest(result) -> dict:
+    """Manifest of a `backtests.run.RunResult`: the shared provenance plus the full config."""
+    panel = result.panel
+    manifest = panel_manifest(result.config, result.config_path, result.config_sha256, panel,
+                              panel.sessions[panel.start_position:])
+    manifest["sessions"]["warmup_first"] = str(panel.sessions[0].date())
+    manifest["config"] = result.config.model_dump(mode="json")
+    return manifest

@@ -13,10 +13,9 @@ from typing import Callable
 
 import pandas as pd
 
-from feeds.atomic import write_text_atomic
+from feeds.atomic import write_json, write_text_atomic
 from reports.event_study_page import write_event_study_page
 from reports.index_page import render_index
-from reports.jsonio import write_json
 from reports.manifest import build_manifest
 from reports.pages import PageLink, PageWriter, collect_links
 from reports.signals_outputs import write_signals_page

@@ -8,13 +8,12 @@ Pages open from disk with no network: plotly.js is the one local copy in the out
 from __future__ import annotations
 
 import html
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from reports.manifest import git_commit, package_versions
+from reports.manifest import panel_manifest
 from reports.manifest_html import manifest_block
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1250px}
@@ -72,12 +71,4 @@ def number(value, digits: int = 2) -> str:
 def page_manifest(config, config_path: Path, config_sha256: str, panel,
                   window: pd.DatetimeIndex) -> dict:
     """Provenance for a page written by a command other than `liqbt run`."""
-    return {
-        "config_name": config.name, "config_path": str(config_path),
-        "config_sha256": config_sha256,
-        "sessions": {"first": str(window[0].date()), "last": str(window[-1].date()),
-                     "count": int(len(window))},
-        "data_files": [record.as_dict() for record in panel.files_used()],
-        "packages": package_versions(), "git_commit": git_commit(),
-        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
+    return panel_manifest(config, config_path, config_sha256, panel, window)

@@ -30,8 +30,3 @@ def collect_links(returned: PageLink | Sequence[PageLink] | None) -> list[PageLi
     if isinstance(returned, PageLink):
         return [returned]
     return list(returned)
-
-
-def relative_href(page: Path, out_dir: Path) -> str:
-    """`page`'s address relative to the output folder, with forward slashes."""
-    return page.resolve().relative_to(out_dir.resolve()).as_posix()

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -16,7 +15,7 @@ import pandas as pd
 from feeds.atomic import write_text_atomic
 from feeds.errors import DataError
 from feeds.panel import PointInTimePanel
-from reports.manifest import git_commit, git_dirty, package_versions
+from reports.manifest import panel_manifest
 from reports.pages import PageLink
 from reports.plotly_assets import plotly_script_tag
 from reports.signals_page import SignalInfo, render_signals_page
@@ -56,19 +55,6 @@ def _regime(config, panel: PointInTimePanel, signals: dict[str, pd.Series]
     return compute_signal(panel, REGIME_SIGNAL), f"{REGIME_SIGNAL} with default parameters"
 
 
-def signals_manifest(config, config_path: Path, config_sha256: str, panel: PointInTimePanel,
-                     frame: pd.DataFrame) -> dict:
-    return {
-        "config_name": config.name, "config_path": str(config_path),
-        "config_sha256": config_sha256,
-        "sessions": {"first": str(frame.index[0].date()), "last": str(frame.index[-1].date()),
-                     "count": int(len(frame))},
-        "data_files": [record.as_dict() for record in panel.files_used()],
-        "packages": package_versions(), "git_commit": git_commit(), "git_dirty": git_dirty(),
-        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
-
-
 def write_signals_outputs(config, config_path: Path, config_sha256: str, panel: PointInTimePanel,
                           signals: dict[str, pd.Series], out_dir: Path,
                           progress: Progress = lambda message: None,
@@ -87,7 +73,7 @@ def write_signals_outputs(config, config_path: Path, config_sha256: str, panel: 
              for name, section in config.signals.items()]
     events = usable_events(panel, frame.index)
     if manifest is None:
-        manifest = signals_manifest(config, config_path, config_sha256, panel, frame)
+        manifest = panel_manifest(config, config_path, config_sha256, panel, frame.index)
     page = render_signals_page(frame, infos, regime.loc[frame.index], regime_source, events,
                                config.report.title or config.name, manifest,
                                plotly_script_tag(out_dir))

@@ -3,7 +3,7 @@
 A heatmap of the selection metric over two grid axes (every other axis held at the winner's value:
 a slice through the winner, not a best-of), the top and bottom combinations, the deflated Sharpe
 ratio, PBO with its logit histogram, the parity check against vectorbt, and the walk-forward
-out-of-sample figures beside the in-sample ones. Self-contained (plotly.js inlined).
+out-of-sample figures beside the in-sample ones. Opens offline (plotly.js from the output folder's assets/).
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def render_sweep_page(outcome, title: str, manifest: dict, plotly_tag: str) -> s
     formats = _formats(params)
     axes = summary["heatmap"]
     sliced = [p for p in params if p not in axes]
-    slice_note = (f"other parameters held at the winner's values ("
+    slice_note = ("other parameters held at the winner's values ("
                   + ", ".join(f"{p} = {best['params'][p]:g}" for p in sliced) + ")"
                   if sliced else "every combination shown")
     parity = summary["parity"]

@@ -12,8 +12,7 @@ import json
 from pathlib import Path
 
 from backtests import verdict as verdict_rules
-from feeds.atomic import write_text_atomic
-from reports.jsonio import write_json
+from feeds.atomic import json_ready, write_json, write_text_atomic
 from reports.pages import PageLink
 from reports.manifest_html import manifest_block
 
@@ -36,8 +35,8 @@ def headline_numbers(row: dict) -> str:
         return (f"OOS {oos['first']}..{oos['last']}: Sharpe {oos['sharpe_rule']:.2f} vs "
                 f"{oos['sharpe_benchmark']:.2f}, difference <b>{_num(oos['sharpe_difference'])}</b> "
                 f"[{_num(oos['ci_low'])}, {_num(oos['ci_high'])}] (p {oos['p_value']:.3f}), "
-                f"t {_num(oos['t_stat_excess'])}, DSR {m['dsr_full_sample_best']:.2f} "
-                f"({m['grid_size']} trials)")
+                f"t {_num(oos['t_stat_excess'])}; full-sample DSR of the best of {m['grid_size']} "
+                f"trials {m['dsr_full_sample_best']:.2f}")
     if "b_minus_none" in m:
         gap = m["b_minus_none"]
         cells = ", ".join(f"{name}: {_pct(v['ann_mean_excess'])} ({v['sessions']} d)"
@@ -58,12 +57,13 @@ def _details(row: dict) -> str:
                   f"rule {_pct(since['total_return_rule'])} vs benchmark "
                   f"{_pct(since['total_return_benchmark'])}.</p>")
     if "rule_backtest_verdict" in m:
-        extra += f"<p>The rule itself (rmp_scenarios vs its benchmark): {m['rule_backtest_verdict']}.</p>"
+        extra += (f"<p>The rule itself ({html.escape(m['rule_backtest_of'])}): "
+                  f"{m['rule_backtest_verdict']}.</p>")
     if "episodes" in m:
         items = "".join(f"<li>{e['date']}: {'purchases rose' if e['purchases_rose'] else 'no rise'}"
                         "</li>" for e in m["episodes"])
         extra += f"<ul>{items}</ul>"
-    dump = html.escape(json.dumps(m, indent=1, default=str))
+    dump = html.escape(json.dumps(json_ready(m), indent=1, default=str))
     return f"{extra}<details><summary>all numbers</summary><pre>{dump}</pre></details>"
 
 

@@ -15,7 +15,8 @@ from backtests.engine import ExecutionCosts, simulate
 from backtests.metrics import METRIC_NAMES, summarise
 from backtests.sweep import prepare_sweep, run_configured_sweep
 from backtests.sweep_select import SweepParityError
-from backtests.sweep_store import RUN_FACT_KEYS, json_ready
+from backtests.sweep_store import RUN_FACT_KEYS
+from feeds.atomic import json_ready
 from feeds.errors import InputError
 from strategies import build_weights
 

@@ -47,7 +47,7 @@ def test_permanent_failures_are_not_retried_and_name_series_and_host(monkeypatch
 
 
 def test_retries_stop_at_max_attempts_with_one_line(monkeypatch):
-    web = FakeWeb(monkeypatch)   # nothing routed: every request is refused
+    FakeWeb(monkeypatch)   # nothing routed: every request is refused
     with pytest.raises(SourceError, match=r"Connection refused \(4 attempts in") as caught:
         with_budget(lambda s: _get(s), what="series 'X'", host="example.test",
                     budget=Budget(30), sleep=lambda s: None)
