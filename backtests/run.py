@@ -119,8 +119,7 @@ def run_backtest(config: RunConfig, config_path: Path, source: Source | Path,
     panel = build_panel(config, source)
     progress("computing signals")
     signals = compute_configured_signals(config, panel)
-    context = StrategyContext(panel.sessions, panel.sleeve_prices, signals, panel.start_position,
-                              tradable_mask=panel.sleeve_tradable)
+    context = StrategyContext.of_panel(panel, signals)
     costs = ExecutionCosts(config.costs.fees_bps, config.costs.slippage_bps,
                            config.execution.lag_days)
     results: dict[str, BacktestResult] = {}

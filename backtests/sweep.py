@@ -100,8 +100,7 @@ def prepare_sweep(config: RunConfig, panel: PointInTimePanel, signals: dict[str,
     strategy = config.strategy(section.strategy)
     definition = get_rule(strategy.rule)
     combos = expand_grid(definition.params, strategy.params, section.grid).combos
-    context = StrategyContext(panel.sessions, panel.sleeve_prices, signals, panel.start_position,
-                              tradable_mask=panel.sleeve_tradable)
+    context = StrategyContext.of_panel(panel, signals)
     decisions = np.flatnonzero(rebalance_mask(panel.sessions, strategy.rebalance,
                                               panel.start_position))
     plan = prepare_plan(panel.sleeve_prices.to_numpy(), decisions, config.execution.lag_days,

@@ -39,7 +39,7 @@ def main() -> None:
                              start=pd.Timestamp("2006-08-21"))
     signals = {"trend": compute_signal(panel, "reserves_change_z"),
                "stance": compute_signal(panel, "liquidity_regime")}
-    context = StrategyContext(panel.sessions, panel.sleeve_prices, signals, panel.start_position)
+    context = StrategyContext.of_panel(panel, signals)
     params = {"gold_sleeve": "gold", "stance_signal": "stance", "easing_stances": ["expanding"],
               "liquidity_signal": "trend", "rest": {"equities": 0.6, "treasuries": 0.4}}
     grid = {"base_weight": list(np.linspace(0, 0.2, 10)), "overweight": list(np.linspace(0.2, 0.5, 10)),

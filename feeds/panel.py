@@ -124,6 +124,18 @@ class PointInTimePanel:
         return list(self.instruments)
 
     @property
+    def decision_prices(self) -> pd.DataFrame:
+        """Sleeve prices as a rule may read them at each close. `sleeve_prices` are the true closes
+        the P&L is booked at; a synthetic priced from data published after the close (the yield
+        steepener: H.15 yields of t come out on t+1) shows each price one session later here."""
+        lags = {sleeve: instrument.price_public_sessions_later
+                for sleeve, instrument in self.instruments.items()}
+        if not any(lags.values()):
+            return self.sleeve_prices
+        return pd.DataFrame({sleeve: self.sleeve_prices[sleeve].shift(lag)
+                             for sleeve, lag in lags.items()}, index=self.sessions)
+
+    @property
     def start_position(self) -> int:
         """Index of the first backtest session (earlier sessions are signal warm-up)."""
         if self.start is None:

@@ -24,7 +24,6 @@ from signals.registry import SignalParams, signal
 
 Confidence = Literal["low", "medium", "high"]
 EventKind = Literal["any", "QE", "QT", "RMP", "taper", "facility", "stress"]
-STANCES = ("QE", "RMP", "neutral", "QT")
 
 
 class PolicyParams(SignalParams):

@@ -34,7 +34,6 @@ from signals.registry import signal
 from signals.repo_stress import RepoStressThresholds, combine_legs, repo_stress_legs
 from signals.reserves import ReservesChangeZParams, reserves_change_z
 
-REGIMES = ("expanding", "neutral", "draining", "stress")
 UNKNOWN = "unknown"
 STANCE_SIGN = {"QE": 1.0, "RMP": 1.0, "neutral": 0.0, "QT": -1.0}
 

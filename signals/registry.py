@@ -86,9 +86,8 @@ def compute_signal(panel: PointInTimePanel, name: str, params: BaseModel | dict 
     definition = get_signal(name)
     if not isinstance(params, BaseModel):
         params = definition.params.model_validate(params or {})
-    result = definition.fn(panel, params)
-    result.name = name
-    return result
+    # rename() returns a new object: a signal may hand back a series the panel caches.
+    return definition.fn(panel, params).rename(name)
 
 
 def describe_params(params: type[BaseModel]) -> list[str]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from feeds.panel import PointInTimePanel
+
 
 @dataclass(frozen=True)
 class StrategyContext:
@@ -26,6 +28,19 @@ class StrategyContext:
     @property
     def sleeves(self) -> list[str]:
         return list(self.prices.columns)
+
+    def __post_init__(self) -> None:
+        """Rules index signals and prices by position: every input must be on the sessions."""
+        for name, values in {"prices": self.prices, **self.signals}.items():
+            if not values.index.equals(self.sessions):
+                raise ValueError(f"{name} is not indexed by the context's sessions")
+
+    @classmethod
+    def of_panel(cls, panel: PointInTimePanel, signals: dict[str, pd.Series]) -> "StrategyContext":
+        """The context of a panel: prices as known at each close (`panel.decision_prices`), its
+        tradable mask and backtest start, and the configured signals."""
+        return cls(panel.sessions, panel.decision_prices, signals, panel.start_position,
+                   tradable_mask=panel.sleeve_tradable)
 
     def tradable(self) -> pd.DataFrame:
         """True where a sleeve can be bought at the next session: it has a known close and has not

@@ -57,19 +57,16 @@ class Decisions:
     def blend(self, fixed: Mapping[str, np.ndarray | float], rest: Mapping[str, float]
               ) -> np.ndarray:
         """Weights with `fixed` sleeves at their (R, K)-broadcastable weights and the remainder
-        (1 - their sum) spread over `rest` in proportion to its weights (which may sum to < 1,
-        leaving cash)."""
+        (1 - their sum) split by `rest`'s weights (which may sum to < 1, leaving cash)."""
         weights = self.zeros()
         taken = np.zeros(self.shape[:2])
         for name, weight in fixed.items():
             column = np.broadcast_to(np.asarray(weight, dtype=float), self.shape[:2])
             weights[:, :, self.sleeve(name)] += column
             taken = taken + column
-        total = sum(rest.values())
-        if total > 0:
-            remainder = np.clip(1.0 - taken, 0.0, None)
-            for name, weight in rest.items():
-                weights[:, :, self.sleeve(name)] += remainder * (weight / max(total, 1.0))
+        remainder = np.clip(1.0 - taken, 0.0, None)
+        for name, weight in rest.items():  # a WeightMap: sums to <= 1, the rest is cash
+            weights[:, :, self.sleeve(name)] += remainder * weight
         return weights
 
     def vector(self, weight_map: Mapping[str, float]) -> np.ndarray:

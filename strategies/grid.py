@@ -49,17 +49,6 @@ class ParamGrid:
             return np.full(self.size, float(value))
         return value
 
-    def combination(self, k: int) -> BaseModel:
-        """The k-th combination as a plain (scalar) parameter model."""
-        updates = {name: _native(self.base, name, value)
-                   for name, value in self.combos.iloc[k].items()}
-        return type(self.base).model_validate({**self.base.model_dump(), **updates})
-
-
-def _native(base: BaseModel, name: str, value: Any) -> Any:
-    annotation = type(base).model_fields[name].annotation
-    return annotation(value) if annotation in _NUMERIC else value
-
 
 def _check_axis(params_model: type[BaseModel], base_model: BaseModel, name: str,
                 values: Sequence[Any]) -> None:
@@ -96,8 +85,24 @@ def expand_grid(params_model: type[BaseModel], base: Mapping[str, Any] | BaseMod
         _check_axis(params_model, base_model, name, values)
     names = list(grid)
     rows = list(itertools.product(*(grid[name] for name in names))) if names else [()]
+    if len(names) > 1 and params_model.__pydantic_decorators__.model_validators:
+        _check_combinations(params_model, base_model, names, rows)
     combos = pd.DataFrame(rows, columns=names, dtype=float) if names else pd.DataFrame(index=[0])
     return ParamGrid(base_model, combos.reset_index(drop=True))
+
+
+def _check_combinations(params_model: type[BaseModel], base_model: BaseModel, names: list[str],
+                        rows: list[tuple]) -> None:
+    """Rules whose parameters constrain each other (e.g. token_max < large_min) need every
+    combination checked: each axis can be valid on its own while a pairing is not."""
+    base = base_model.model_dump()
+    for row in rows:
+        try:
+            params_model.model_validate({**base, **dict(zip(names, row))})
+        except ValidationError as exc:
+            values = ", ".join(f"{name}={value!r}" for name, value in zip(names, row))
+            raise InputError(f"grid combination {values}: "
+                             f"{exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
 
 
 def grid_of_combos(params_model: type[BaseModel], base: Mapping[str, Any] | BaseModel,

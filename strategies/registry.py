@@ -45,10 +45,6 @@ class RuleDef:
     params: type[RuleParams]
     default_rebalance: Rebalance
 
-    @property
-    def summary(self) -> str:
-        doc = (self.fn.__doc__ or "").strip()
-        return doc.splitlines()[0] if doc else ""
 
 
 RULES: dict[str, RuleDef] = {}

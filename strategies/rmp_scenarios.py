@@ -7,7 +7,9 @@ articles' scenarios, each with its own allocation.
     pace >= large_min              -> B     large (>= $45bn-like): risk-on, gold, steepener
 
 Pace is any purchase programme in effect (QE counts as large), because history has only two RMP
-episodes; the thresholds are parameters so a sweep can test the articles' cut-offs.
+episodes; an unknown pace is a lump-sum programme of unstated size (QE1, QE4 in spring 2020: see
+`pace_in_effect`) and also counts as large. The thresholds are parameters so a sweep can test the
+articles' cut-offs.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ class RmpScenarioParams(RuleParams):
 
     @model_validator(mode="after")
     def _valid(self) -> "RmpScenarioParams":
+        if self.token_max >= self.large_min:
+            raise ValueError(f"token_max ({self.token_max:g}) must be below large_min "
+                             f"({self.large_min:g}), or scenario A can never occur")
         missing = [s for s in SCENARIOS if s not in self.allocations]
         if missing:
             raise ValueError(f"allocations needs a map for every scenario; missing: {', '.join(missing)}")
@@ -48,8 +53,9 @@ class RmpScenarioParams(RuleParams):
 
 
 def scenario_codes(pace: np.ndarray, token_max: np.ndarray, large_min: np.ndarray) -> np.ndarray:
-    """Index into SCENARIOS for (R, 1) paces against (K,) thresholds -> (R, K). Unknown pace = none."""
-    known = np.nan_to_num(pace, nan=0.0)
+    """Index into SCENARIOS for (R, 1) paces against (K,) thresholds -> (R, K). An unknown pace
+    (lump-sum QE) is large: B."""
+    known = np.nan_to_num(pace, nan=np.inf)
     return np.select([known <= 0, known <= token_max, known < large_min], [0, 1, 2], default=3)
 
 

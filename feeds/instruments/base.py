@@ -54,6 +54,9 @@ class InstrumentModel(BaseModel):
 
     #: True when the path is priced on the run's sessions (accrual instruments built from rates).
     prices_on_run_sessions: ClassVar[bool] = False
+    #: Sessions after its close at which a session's price is public: 0 for exchange closes; 1 when
+    #: the price is built from data published the next morning (H.15 yields).
+    price_public_sessions_later: ClassVar[int] = 0
 
     def tickers(self) -> list[str]:
         """Tickers whose adjusted closes this instrument reads (for `liqbt fetch CONFIG`)."""

@@ -133,6 +133,7 @@ class YieldSteepenerInstrument(InstrumentModel):
     """
 
     prices_on_run_sessions: ClassVar[bool] = True
+    price_public_sessions_later: ClassVar[int] = 1  # DGS2/DGS10 of t are published on t+1
 
     steepener: Literal["yields"]
     front: SeriesId = Field("DGS2", description="catalog id of the front yield, percent")

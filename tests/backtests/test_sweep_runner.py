@@ -38,8 +38,7 @@ def test_every_combination_equals_a_full_vectorbt_run(small_sweep, sweep_inputs)
     config, panel, signals = sweep_inputs
     from strategies import StrategyContext
 
-    context = StrategyContext(panel.sessions, panel.sleeve_prices, signals, panel.start_position,
-                              tradable_mask=panel.sleeve_tradable)
+    context = StrategyContext.of_panel(panel, signals)
     strategy = config.strategy("gold")
     costs = ExecutionCosts(config.costs.fees_bps, config.costs.slippage_bps, 1)
     table = small_sweep.table
@@ -126,7 +125,7 @@ def test_resume_refuses_a_checkpoint_of_other_work(sweep_inputs, tmp_path):
 
 
 def _panel_with(panel, prices: pd.DataFrame) -> SimpleNamespace:
-    return SimpleNamespace(sessions=panel.sessions, sleeve_prices=prices,
+    return SimpleNamespace(sessions=panel.sessions, sleeve_prices=prices, decision_prices=prices,
                            sleeve_tradable=panel.sleeve_tradable,
                            start_position=panel.start_position)
 

@@ -83,3 +83,18 @@ def test_every_instrument_kind_is_built_from_data_known_at_the_cutoff(snapshot):
         assert np.allclose(cut.sleeve_prices.loc[day], panel.sleeve_prices.loc[day],
                            rtol=1e-12, equal_nan=True), day
         assert cut.sleeve_tradable.loc[day].equals(panel.sleeve_tradable.loc[day]), day
+
+
+def test_rules_see_a_yield_built_price_only_once_its_yields_are_published(snapshot):
+    """The yield steepener's close of t uses DGS2/DGS10 of t, published on t+1: the P&L is booked
+    at that close, but a rule reading prices at t's close sees t-1's price."""
+    from backtests.config import RunConfig
+
+    config = RunConfig.model_validate({"name": "t", "universe": {
+        "spy": "SPY", "steep": {"steepener": "yields"}}, "strategies": [
+        {"name": "s", "rule": "buy_and_hold", "params": {"sleeve": "spy"}}]})
+    panel = PointInTimePanel(SnapshotSource(snapshot), config.universe,
+                             start=pd.Timestamp("2020-01-02"))
+    known, true = panel.decision_prices, panel.sleeve_prices
+    assert known["steep"].iloc[1:].equals(true["steep"].shift(1).iloc[1:])
+    assert known["spy"].equals(true["spy"])

@@ -57,7 +57,7 @@ def test_steepener_replaces_cash_after_announcements_or_while_adding():
 
 
 def test_rmp_scenarios_map_the_pace_to_a_b_c_or_none():
-    ctx = context(pace=[-95.0, 0.0, 5.0, 25.0, 45.0, 120.0])
+    ctx = context(pace=[-95.0, 0.0, 5.0, 25.0, 45.0, np.nan])   # NaN: lump-sum QE -> B
     allocations = {"none": {"spy": 0.6, "ief": 0.4}, "C": {"cash": 0.7, "ief": 0.3},
                    "A": {"spy": 0.7, "ief": 0.3}, "B": {"spy": 0.5, "gld": 0.3, "steep": 0.2}}
     weights = daily(ctx, "rmp_scenarios", {"pace_signal": "pace", "token_max": 10,

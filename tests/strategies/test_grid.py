@@ -92,3 +92,11 @@ def test_chunks_of_the_combos_table_build_the_same_weights(ctx):
 def test_bad_combos_rows_are_named(ctx, combos, message):
     with pytest.raises(InputError, match=message):
         build_weight_grid(ctx, "gold", GOLD, "monthly", combos=combos)
+
+
+def test_every_combination_is_checked_when_parameters_constrain_each_other(ctx):
+    params = {"pace_signal": "trend", "allocations": {s: {"spy": 1.0} for s in ("none", "A", "B", "C")}}
+    # Each axis is valid against the base (token_max 10, large_min 45); the pairing 40/30 is not.
+    with pytest.raises(InputError, match=r"token_max=40, large_min=30: token_max \(40\) must be below"):
+        build_weight_grid(ctx, "rmp_scenarios", params, "monthly",
+                          {"token_max": [5, 40], "large_min": [30, 60]})

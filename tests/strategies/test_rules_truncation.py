@@ -23,8 +23,7 @@ DATES = ["2011-01-05", "2018-02-05", "2018-02-06", "2019-09-17", "2019-09-18", "
 
 def weights_at(panel, config, t: pd.Timestamp) -> dict[str, np.ndarray]:
     signals = compute_configured_signals(config, panel)
-    context = StrategyContext(panel.sessions, panel.sleeve_prices, signals, panel.start_position,
-                              tradable_mask=panel.sleeve_tradable)
+    context = StrategyContext.of_panel(panel, signals)
     return {s.name: build_weights(context, s.rule, s.params, "daily").loc[t].to_numpy()
             for s in config.strategies}
 
@@ -43,8 +42,7 @@ def test_the_article_config_covers_every_registered_rule(setup):
 def test_weights_at_t_do_not_depend_on_data_after_t(setup):
     config, panel = setup
     full_signals = compute_configured_signals(config, panel)
-    context = StrategyContext(panel.sessions, panel.sleeve_prices, full_signals,
-                              panel.start_position, tradable_mask=panel.sleeve_tradable)
+    context = StrategyContext.of_panel(panel, full_signals)
     full = {s.name: build_weights(context, s.rule, s.params, "daily") for s in config.strategies}
     violations = []
     for day in DATES:
