@@ -35,6 +35,9 @@ class AnnouncementParams(PolicyParams):
     kind: EventKind = Field("any", description="event kind: QE, QT, RMP, taper, facility or any")
     include_markers: bool = Field(False, description="count event-only marker rows (unchanged "
                                                      "pace) as announcements")
+    expansions_only: bool = Field(False, description="count only announcements that set a pace "
+                                  "above the previous one (new or larger purchases, slower "
+                                  "runoff), not cuts, reaffirmations or plans")
 
 
 class DaysSinceParams(AnnouncementParams):
@@ -100,10 +103,26 @@ def policy_stance(panel: PointInTimePanel, params: PolicyParams) -> pd.Series:
                      dtype="str")
 
 
+def expansion_rows(events: pd.DataFrame) -> pd.Series:
+    """True for the pace-setting rows of an announcement (one date) whose highest pace exceeds the
+    final pace of the previous announcement: new or larger purchases, or slower runoff. Scheduled
+    steps announced together (QT1's cap step-ups) are one announcement; an unstated lump-sum pace
+    counts as +inf; before any programme the pace is 0."""
+    setters = events.loc[events["sets_pace"]].copy()
+    setters["pace"] = setters["pace_usd_bn_per_month"].fillna(np.inf)
+    setters["takes_effect"] = setters["effective_date"].fillna(setters["date"])
+    by_date = setters.sort_values(["date", "takes_effect"], kind="stable").groupby("date")["pace"]
+    highest, final = by_date.max(), by_date.last()
+    expands = highest > final.shift(1, fill_value=0.0)
+    return events["date"].map(expands).fillna(False).astype(bool) & events["sets_pace"]
+
+
 def _announcements(panel: PointInTimePanel, params: AnnouncementParams) -> np.ndarray:
-    events = filter_events(policy_events(), params.kind, params.include_markers,
-                           params.min_confidence)
-    return np.sort(known_from_positions(events, panel.sessions))
+    events = filter_events(policy_events(), min_confidence=params.min_confidence)
+    keep = filter_events(events, params.kind, params.include_markers).index
+    if params.expansions_only:
+        keep = keep[expansion_rows(events).loc[keep].to_numpy()]
+    return np.sort(known_from_positions(events.loc[keep], panel.sessions))
 
 
 @signal("days_since_announcement", DaysSinceParams, cadence="policy")

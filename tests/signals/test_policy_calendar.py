@@ -141,3 +141,20 @@ def test_min_confidence_drops_low_confidence_steps(calendar_panel):
     assert every.loc["2026-07-15"] == 10.0  # RMP_cut_to_10bn (low confidence)
     assert medium.loc["2026-07-15"] == 25.0
     assert np.isnan(every.loc["2020-04-01"])  # QE4: lump sum, no stated pace
+
+
+def test_expansions_only_counts_new_or_larger_purchases_not_cuts(real_panel):
+    from signals import compute_signal
+    from signals.policy import expansion_rows
+    from signals.policy_data import filter_events, policy_events
+
+    events = filter_events(policy_events())
+    expanding = set(events.loc[expansion_rows(events), "event"])
+    assert {"QE2", "RMP2019_announce", "QT1_slowdown_2019", "RMP2025_announce"} <= expanding
+    assert not expanding & {"RMP_cut_to_25bn", "RMP_cut_to_10bn", "QT1_step_Q1_2018",
+                            "taper_announce_2013", "RMP_guidance_Remache"}
+    days = compute_signal(real_panel, "days_since_announcement",
+                          {"kind": "RMP", "expansions_only": True})
+    every = compute_signal(real_panel, "days_since_announcement", {"kind": "RMP"})
+    assert days.loc["2026-05-04"] > 90            # still counting from 2025-12-10
+    assert every.loc["2026-05-04"] < 5            # restarted by the cut to $25bn

@@ -34,6 +34,7 @@ VARIANTS: list[tuple[str, dict]] = [
     ("policy_stance", {"min_confidence": "medium"}),
     ("days_since_announcement", {"kind": "RMP", "unit": "calendar_days"}),
     ("days_since_announcement", {"kind": "QT", "include_markers": True}),
+    ("days_since_announcement", {"kind": "QE", "expansions_only": True}),
     ("policy_event_window", {"kind": "QE", "sessions": 10}),
     ("tax_date_flag", {"bdays_before": 2, "bdays_after": 1}),
     ("month_end_flag", {"bdays_after": 1}),
