@@ -13,7 +13,7 @@ from typing import Literal
 
 from feeds.errors import InputError
 from feeds.release import (
-    AT_CLOSE, CBOE_CLOSE, DTS_NEXT_AFTERNOON, H41_THURSDAY, IN_ADVANCE, LONDON_MORNING, NEXT_MORNING,
+    CBOE_CLOSE, DTS_NEXT_AFTERNOON, H41_THURSDAY, IN_ADVANCE, LONDON_MORNING, NEXT_MORNING,
     SAME_DAY_AFTERNOON, TWO_DAY_LAG, WEEKLY_INDEX_LAG, ReleaseRule,
 )
 
@@ -149,8 +149,6 @@ _SPECS: tuple[SeriesSpec, ...] = (
 
 CATALOG: dict[str, SeriesSpec] = {spec.id: spec for spec in _SPECS}
 
-#: Release rule of any traded price: its own session's close.
-PRICE_RELEASE = AT_CLOSE
 
 
 def spec_for(series_id: str) -> SeriesSpec:

@@ -25,6 +25,7 @@ from pandas.tseries.holiday import (
 )
 
 MARKET_CLOSE_ET = time(16, 0)
+EARLY_CLOSE_ET = time(13, 0)
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,6 @@ SAME_DAY_AFTERNOON = ReleaseRule(
 IN_ADVANCE = ReleaseRule(
     "known_in_advance", 0, time(0, 0),
     "administered rate set at the FOMC (~14:00 ET) and effective later; FRED posts it ahead of time",
-)
-AT_CLOSE = ReleaseRule(
-    "at_close", 0, time(15, 59),
-    "exchange closing price of the session itself (traded at that close)",
 )
 CBOE_CLOSE = ReleaseRule(
     "cboe_close_1615", 0, time(16, 15),
@@ -121,13 +118,37 @@ def publication_dates(stamps: pd.DatetimeIndex, rule: ReleaseRule) -> np.ndarray
     return np.busday_offset(rolled, rule.business_days, roll="forward", holidays=federal_holidays())
 
 
+def early_close_days(start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
+    """NYSE half days (13:00 ET close) in [start, end]: July 3 when Independence Day falls Tuesday
+    to Friday, the Friday after Thanksgiving, and Christmas Eve Monday to Thursday."""
+    days = []
+    for year in range(start.year, end.year + 1):
+        july_3 = pd.Timestamp(year, 7, 3)
+        if july_3.day_of_week <= 3:  # July 4 on Tuesday .. Friday
+            days.append(july_3)
+        thanksgiving = pd.date_range(f"{year}-11-01", f"{year}-11-30", freq="W-THU")[3]
+        days.append(thanksgiving + pd.Timedelta(days=1))
+        christmas_eve = pd.Timestamp(year, 12, 24)
+        if christmas_eve.day_of_week <= 3:
+            days.append(christmas_eve)
+    return pd.DatetimeIndex(days).values.astype("datetime64[D]")
+
+
 def first_usable_session(stamps: pd.DatetimeIndex, rule: ReleaseRule,
                          sessions: pd.DatetimeIndex) -> np.ndarray:
-    """Position in `sessions` of the first close at which each observation is public (len = none yet)."""
+    """Position in `sessions` of the first close at which each observation is public (len = none
+    yet). On a half day the close is 13:00 ET, so an afternoon publication (ON RRP, standing
+    repo results ~13:15) waits for the next session."""
     published = publication_dates(stamps, rule)
     session_days = sessions.values.astype("datetime64[D]")
     side = "left" if rule.usable_same_session() else "right"
-    return np.searchsorted(session_days, published, side=side)
+    position = np.searchsorted(session_days, published, side=side)
+    if side == "left" and rule.time_et >= EARLY_CLOSE_ET and len(published):
+        half_day = np.isin(published, early_close_days(pd.Timestamp(published.min()),
+                                                        pd.Timestamp(published.max())))
+        position = np.where(half_day, np.searchsorted(session_days, published, side="right"),
+                            position)
+    return position
 
 
 def known_at_close(observations: pd.Series, rule: ReleaseRule,

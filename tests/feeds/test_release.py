@@ -78,3 +78,16 @@ def test_fed_holidays_move_sunday_holidays_but_not_saturday_ones():
     assert pd.Timestamp("2021-12-31") in days          # New Year 2022 fell on a Saturday
     assert pd.Timestamp("2022-12-26") not in days      # Christmas 2022 fell on a Sunday
     assert pd.Timestamp("2022-06-20") not in days      # Juneteenth 2022 observed on Monday
+
+
+def test_afternoon_results_on_a_half_day_wait_for_the_next_session():
+    """2024-11-29 (after Thanksgiving) closed at 13:00 ET; ON RRP results (~13:15) are usable at
+    the next close. On an ordinary day they are usable the same close."""
+    sessions = pd.DatetimeIndex(["2024-11-27", "2024-11-29", "2024-12-02", "2024-12-03"])
+    obs = pd.Series([100.0, 200.0, 300.0],
+                    index=pd.to_datetime(["2024-11-27", "2024-11-29", "2024-12-02"]))
+    known = known_at_close(obs, SAME_DAY_AFTERNOON, sessions)
+    assert known.tolist() == [100.0, 100.0, 300.0, 300.0]
+    rate = known_at_close(pd.Series([4.5], index=pd.to_datetime(["2024-11-29"])), IN_ADVANCE,
+                          sessions)
+    assert rate.loc["2024-11-29"] == 4.5      # known in advance: a half day changes nothing
