@@ -13,8 +13,8 @@ from typing import Literal
 
 from feeds.errors import InputError
 from feeds.release import (
-    CBOE_CLOSE, DTS_NEXT_AFTERNOON, H41_THURSDAY, IN_ADVANCE, LONDON_MORNING, NEXT_MORNING,
-    SAME_DAY_AFTERNOON, TWO_DAY_LAG, WEEKLY_INDEX_LAG, ReleaseRule,
+    CBOE_CLOSE, DTS_NEXT_AFTERNOON, H15_NEXT_AFTERNOON, H41_THURSDAY, IN_ADVANCE, LONDON_MORNING,
+    NEXT_MORNING, SAME_DAY_AFTERNOON, TWO_DAY_LAG, WEEKLY_INDEX_LAG, ReleaseRule,
 )
 
 Folder = Literal["fred", "other", "prices"]
@@ -118,19 +118,21 @@ _SPECS: tuple[SeriesSpec, ...] = (
     _fred("DFEDTARL", "Fed funds target range, lower", "percent", "daily", "set_in_advance",
           IN_ADVANCE),
     _fred("RRPONTSYAWARD", "ON RRP award rate", "percent", "daily", "trade_date", SAME_DAY_AFTERNOON),
-    # --- Treasury curve and bills (H.15, next morning) ---
-    _fred("DGS2", "2-year Treasury constant maturity", "percent", "daily", "trade_date", NEXT_MORNING),
+    # --- Treasury curve and bills (H.15 daily update, next business day ~16:15 ET) ---
+    _fred("DGS2", "2-year Treasury constant maturity", "percent", "daily", "trade_date",
+          H15_NEXT_AFTERNOON),
     _fred("DGS10", "10-year Treasury constant maturity", "percent", "daily", "trade_date",
-          NEXT_MORNING),
+          H15_NEXT_AFTERNOON),
     _fred("DGS3MO", "3-month Treasury constant maturity", "percent", "daily", "trade_date",
-          NEXT_MORNING),
-    _fred("T10Y2Y", "10-year minus 2-year Treasury", "percent", "daily", "trade_date", NEXT_MORNING),
+          H15_NEXT_AFTERNOON),
+    _fred("T10Y2Y", "10-year minus 2-year Treasury", "percent", "daily", "trade_date",
+          H15_NEXT_AFTERNOON),
     _fred("DTB3", "3-month T-bill secondary market (discount basis)", "percent", "daily",
-          "trade_date", NEXT_MORNING),
+          "trade_date", H15_NEXT_AFTERNOON),
     # --- volatility and stress ---
     _fred("VIXCLS", "Cboe VIX close", "index", "daily", "trade_date", CBOE_CLOSE),
     _fred("BAMLH0A0HYM2", "ICE BofA US high yield OAS", "percent", "daily", "trade_date",
-          NEXT_MORNING),
+          H15_NEXT_AFTERNOON),
     _fred("NFCI", "Chicago Fed national financial conditions index", "index", "weekly",
           "week_ending_friday", WEEKLY_INDEX_LAG),
     _fred("STLFSI4", "St. Louis Fed financial stress index", "index", "weekly",

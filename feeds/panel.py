@@ -127,7 +127,8 @@ class PointInTimePanel:
     def decision_prices(self) -> pd.DataFrame:
         """Sleeve prices as a rule may read them at each close. `sleeve_prices` are the true closes
         the P&L is booked at; a synthetic priced from data published after the close (the yield
-        steepener: H.15 yields of t come out on t+1) shows each price one session later here."""
+        steepener: H.15 yields of t come out after the close of t+1) shows each price that many
+        sessions later here."""
         lags = {sleeve: instrument.price_public_sessions_later
                 for sleeve, instrument in self.instruments.items()}
         if not any(lags.values()):

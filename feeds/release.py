@@ -54,7 +54,12 @@ H41_THURSDAY = ReleaseRule(
 )
 NEXT_MORNING = ReleaseRule(
     "next_business_morning", 1, time(9, 0),
-    "published the next business day ~08:00-09:00 ET (SOFR, TGCR, BGCR, EFFR, OBFR, H.15 yields)",
+    "published the next business day ~08:00-09:00 ET (SOFR, TGCR, BGCR, EFFR, OBFR)",
+)
+H15_NEXT_AFTERNOON = ReleaseRule(
+    "h15_next_day_1615", 1, time(16, 15),
+    "H.15 daily update (~16:15 ET) for the prior business day; Treasury posts its yield curve "
+    "earlier, but the conservative reading keeps FRED's H.15 copies out until the session after",
 )
 SAME_DAY_AFTERNOON = ReleaseRule(
     "same_day_1315", 0, time(13, 15),

@@ -2,8 +2,9 @@
 
 The articles' steepener claim is a bet that the curve steepens once QT ends and bills are bought;
 its level and recent change say where that trade stands. Source: H.15 DGS10 and DGS2 (percent,
-trade-date stamps), published the next business morning, so day d's spread is usable at the close
-of the session after d. The spread is formed only on dates both yields exist (no filling across
+trade-date stamps), in the H.15 daily update of the next business day (~16:15 ET, after the
+close), so day d's spread is usable at the close two sessions after d (conservative: Treasury
+posts its curve the evening of d). The spread is formed only on dates both yields exist (no filling across
 holidays), and its change is over N such trade dates.
 """
 
@@ -31,14 +32,14 @@ class CurveChangeParams(SignalParams):
 
 @signal("curve_2s10s_bp")
 def curve_2s10s_bp(panel: PointInTimePanel, params: NoParams) -> pd.Series:
-    """10-year minus 2-year Treasury yield (DGS10 − DGS2) in bp; known the session after the trade
-    date."""
+    """10-year minus 2-year Treasury yield (DGS10 − DGS2) in bp; known two sessions after the
+    trade date (H.15, next business day ~16:15 ET)."""
     return panel.align(curve_2s10s_by_trade_date(panel), like=TEN_YEAR)
 
 
 @signal("curve_2s10s_change_bp", CurveChangeParams)
 def curve_2s10s_change_bp(panel: PointInTimePanel, params: CurveChangeParams) -> pd.Series:
     """Change in the 2s10s spread over the last N trade dates, in bp (positive = steepening); known
-    the session after the latest trade date."""
+    two sessions after the latest trade date."""
     change = change_over(curve_2s10s_by_trade_date(panel), params.days)
     return panel.align(change.dropna(), like=TEN_YEAR)

@@ -55,7 +55,7 @@ class InstrumentModel(BaseModel):
     #: True when the path is priced on the run's sessions (accrual instruments built from rates).
     prices_on_run_sessions: ClassVar[bool] = False
     #: Sessions after its close at which a session's price is public: 0 for exchange closes; 1 when
-    #: the price is built from data published the next morning (H.15 yields).
+    #: the price is built from data published later (H.15 yields: 2).
     price_public_sessions_later: ClassVar[int] = 0
 
     def tickers(self) -> list[str]:

@@ -38,7 +38,7 @@ class TBillInstrument(InstrumentModel):
     and from session k-1 to k the position earns that yield of the bill bought at the close of
     k-1 — the latest DTB3 stamped on or before k-1 — over the actual calendar days between the
     sessions: growth = 1 + y * days / 360 (Friday to Monday is 3 days). The rate is the market's
-    rate on the purchase date (H.15 publishes it the next morning, but the holder's return is set
+    rate on the purchase date (H.15 publishes it the next business day, but the holder's return is set
     when the bill is bought; no decision reads it early). Ignored: the bill's small price change
     when rates move within the holding day, and bid/ask. NaN before the first DTB3 observation; the
     path ends at the last session on or before the last observation.

@@ -123,7 +123,7 @@ class YieldSteepenerInstrument(InstrumentModel):
     constants when given. Ignored: convexity, roll-down, the financing of the long and the rebate on
     the short's proceeds, and transaction costs of the daily re-hedge.
 
-    Timing: H.15 yields of trade date t are published the next morning, but they are the market's
+    Timing: H.15 yields of trade date t are published the next business day, but they are the market's
     closing levels of t, so the P&L booked at the close of t uses the yields of t — that is the
     realised P&L of holding the position through t; no decision reads it before it is public
     (signals go through the release rules). Sessions without a yield of their own (a bond-market
@@ -133,7 +133,7 @@ class YieldSteepenerInstrument(InstrumentModel):
     """
 
     prices_on_run_sessions: ClassVar[bool] = True
-    price_public_sessions_later: ClassVar[int] = 1  # DGS2/DGS10 of t are published on t+1
+    price_public_sessions_later: ClassVar[int] = 2  # DGS2/DGS10 of t: H.15 of t+1, ~16:15 ET
 
     steepener: Literal["yields"]
     front: SeriesId = Field("DGS2", description="catalog id of the front yield, percent")

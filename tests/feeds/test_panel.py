@@ -86,8 +86,8 @@ def test_every_instrument_kind_is_built_from_data_known_at_the_cutoff(snapshot):
 
 
 def test_rules_see_a_yield_built_price_only_once_its_yields_are_published(snapshot):
-    """The yield steepener's close of t uses DGS2/DGS10 of t, published on t+1: the P&L is booked
-    at that close, but a rule reading prices at t's close sees t-1's price."""
+    """The yield steepener's close of t uses DGS2/DGS10 of t, in the H.15 of t+1 (~16:15 ET): the
+    P&L is booked at that close, but a rule reading prices at t's close sees t-2's price."""
     from backtests.config import RunConfig
 
     config = RunConfig.model_validate({"name": "t", "universe": {
@@ -96,5 +96,5 @@ def test_rules_see_a_yield_built_price_only_once_its_yields_are_published(snapsh
     panel = PointInTimePanel(SnapshotSource(snapshot), config.universe,
                              start=pd.Timestamp("2020-01-02"))
     known, true = panel.decision_prices, panel.sleeve_prices
-    assert known["steep"].iloc[1:].equals(true["steep"].shift(1).iloc[1:])
+    assert known["steep"].iloc[2:].equals(true["steep"].shift(2).iloc[2:])
     assert known["spy"].equals(true["spy"])

@@ -20,15 +20,16 @@ def _panel(**series: pd.Series) -> PointInTimePanel:
     return PointInTimePanel(source, {"x": TickerInstrument(ticker="X")})
 
 
-def test_2s10s_level_and_change_in_bp_released_next_session():
+def test_2s10s_level_and_change_in_bp_released_two_sessions_after_the_trade_date():
     ten = pd.Series(4.00 + 0.01 * np.arange(80), index=DAYS)
     two = pd.Series(4.50, index=DAYS).drop(DAYS[10])  # a missing 2-year print
     panel = _panel(DGS10=ten, DGS2=two)
     level = compute_signal(panel, "curve_2s10s_bp")
-    assert level.loc[DAYS[21]] == pytest.approx(-30.0)  # day 20: 4.20 - 4.50, known on day 21
+    assert level.loc[DAYS[22]] == pytest.approx(-30.0)  # day 20: 4.20 - 4.50; H.15 of day 21
+    assert level.loc[DAYS[21]] == pytest.approx(-31.0)  # ... ~16:15 ET, so usable on day 22
     change = compute_signal(panel, "curve_2s10s_change_bp", {"days": 5})
-    assert change.loc[DAYS[31]] == pytest.approx(5.0)  # steepening 1 bp per trade date
-    assert change.loc[DAYS[15]] == pytest.approx(6.0)  # across the gap: 5 trade dates = 6 days
+    assert change.loc[DAYS[32]] == pytest.approx(5.0)  # steepening 1 bp per trade date
+    assert change.loc[DAYS[16]] == pytest.approx(6.0)  # across the gap: 5 trade dates = 6 days
 
 
 def test_vix_percentile_and_term_structure():

@@ -101,11 +101,11 @@ def test_vix_record_close_is_known_the_next_session(real_panel):
     assert compute_signal(real_panel, "vix_term_structure").loc["2020-03-17"] > 1.0
 
 
-def test_2s10s_in_bp_the_session_after(real_panel):
+def test_2s10s_in_bp_two_sessions_after_the_trade_date(real_panel):
     curve = compute_signal(real_panel, "curve_2s10s_bp")
     ten, two = real_panel.observations("DGS10"), real_panel.observations("DGS2")
-    assert curve.loc["2019-08-28"] == pytest.approx((ten - two).loc["2019-08-27"] * 100)
-    assert curve.loc["2019-08-28"] < 0  # the 2019 inversion
+    assert curve.loc["2019-08-29"] == pytest.approx((ten - two).loc["2019-08-27"] * 100)
+    assert curve.loc["2019-08-29"] < 0  # the 2019 inversion
 
 
 def test_tax_dates_and_quarter_ends(real_panel):
