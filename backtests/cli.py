@@ -133,6 +133,10 @@ def main() -> None:
     except LiqbtError as exc:
         typer.echo(f"liqbt: error: {exc}", err=True)
         code = exc.exit_code
+    except OSError as exc:  # a path the user gave that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"liqbt: error: {where}{exc.strerror or exc}", err=True)
+        code = 2
     except KeyboardInterrupt:
         typer.echo("liqbt: interrupted", err=True)
         code = 130

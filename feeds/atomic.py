@@ -16,18 +16,35 @@ from typing import Iterator
 
 import numpy as np
 
+from feeds.errors import InputError
+
+
+def _read_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+#: Read once at import: changing the process umask later, even briefly, could race with other
+#: threads creating files (fetches run in worker threads).
+UMASK = _read_umask()
+
 
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target` atomically."""
+    """Yield a temporary path beside `target`; on success it replaces `target` atomically.
+    A folder that cannot be written is one InputError naming it."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                             dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write {target} ({exc.strerror}): choose a writable folder "
+                         "(--out, --cache-dir, --export)") from None
     os.close(handle)
     temp = Path(temp_name)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temp, 0o666 & ~umask)  # mkstemp creates 0600; published files follow the umask
+    os.chmod(temp, 0o666 & ~UMASK)  # mkstemp creates 0600; published files follow the umask
     try:
         yield temp
         with open(temp, "rb") as written:

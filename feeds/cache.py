@@ -32,7 +32,6 @@ from feeds.errors import DataError
 from feeds.online.fetched import PRICE_COLUMNS, VALUE_COLUMNS
 
 METADATA_KEY = b"liqbt"
-VINTAGES = ("latest", "first_release")
 
 
 def default_cache_dir() -> Path:
@@ -85,6 +84,7 @@ class CacheMeta:
     last: str
     rows: int
     sha256: str
+    requested_start: str = ""  # earliest start ever asked for ("" = the whole history)
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,8 @@ class ParquetCache:
     def has(self, key: CacheKey) -> bool:
         return self.path(key).is_file()
 
-    def write(self, key: CacheKey, frame: pd.DataFrame, source: str, host: str) -> Cached:
+    def write(self, key: CacheKey, frame: pd.DataFrame, source: str, host: str,
+              requested_start: str = "") -> Cached:
         """Replace `key`'s file atomically with `frame` and fresh provenance."""
         frame = _canonical(frame, key)
         meta = CacheMeta(
@@ -131,7 +132,7 @@ class ParquetCache:
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             first=str(frame.index[0].date()) if len(frame) else "",
             last=str(frame.index[-1].date()) if len(frame) else "", rows=len(frame),
-            sha256=data_sha256(frame))
+            sha256=data_sha256(frame), requested_start=requested_start)
         table = pa.Table.from_pandas(frame.reset_index(), preserve_index=False)
         schema_meta = dict(table.schema.metadata or {})
         schema_meta[METADATA_KEY] = json.dumps(asdict(meta)).encode("utf-8")

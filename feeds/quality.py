@@ -25,7 +25,7 @@ import logging
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,6 @@ def _yaml_off(value: Any) -> Any:
 
 Check = Literal["duplicated_dates", "unsorted_index", "non_positive", "gap", "jump", "weekend"]
 Action = Annotated[Literal["warn", "fail", "off"], BeforeValidator(_yaml_off)]
-CHECKS: tuple[str, ...] = get_args(Check)
 MAX_LINES_PER_CHECK = 3
 
 
@@ -169,7 +168,7 @@ def find_issues(values: pd.Series, series_id: str, kind: str, policy: QualityPol
         order = np.flatnonzero(np.diff(values.index.values.astype("datetime64[D]")).astype(int) < 0)
         add("unsorted_index", values.index[order[0] + 1],
             f"dates out of order, first at {_day(values.index[order[0] + 1])}", "sorted")
-        values = values.sort_index()
+        values = values.sort_index(kind="stable")  # equal dates keep file order: "last" is last
     if values.index.has_duplicates:
         dups = values.index[values.index.duplicated()]
         add("duplicated_dates", dups[0],
@@ -250,6 +249,8 @@ class CheckedSource:
         return self._loaded[key]
 
     def observations(self, spec: SeriesSpec) -> pd.Series:
+        if spec.folder == "prices":  # an index level kept with the prices (VIX): one file, one check
+            return self.prices(spec.id).rename(spec.id)
         key = ("series", spec.id)
         if key not in self._loaded:
             self._loaded[key] = self._check(

@@ -100,22 +100,31 @@ class Refresher:
         if existing is not None and len(existing.frame) and not self._wants_earlier(existing):
             since = existing.frame.index[-1].date() - timedelta(days=overlap_days)
             fetched = fetch(since)
+            requested = existing.meta.requested_start
             if check_readjust and _readjusted(existing.frame, fetched.frame):
-                return self._store(key, fetch(self.start), None, "re-adjusted")
+                # Re-based history: refetch all of it, never less than was cached.
+                start = None if not requested else date.fromisoformat(requested)
+                return self._store(key, fetch(start), None, "re-adjusted", requested)
             merged = merge(existing.frame, fetched.frame, existing_wins)
             return self._store(key, Fetched(merged, fetched.source, fetched.host), existing,
-                               "incremental")
-        return self._store(key, fetch(self.start), None, "full")
+                               "incremental", requested)
+        return self._store(key, fetch(self.start), None, "full",
+                           "" if self.start is None else self.start.isoformat())
 
     def _wants_earlier(self, existing: Cached) -> bool:
-        return self.start is not None and existing.frame.index[0] > pd.Timestamp(self.start)
+        """True when --start asks for history before what an earlier fetch asked for (a series
+        that simply starts later than --start is not refetched every time)."""
+        requested = existing.meta.requested_start
+        return (self.start is not None and requested != ""
+                and self.start.isoformat() < requested)
 
-    def _store(self, key: CacheKey, fetched: Fetched, before: Cached | None, mode: str
-               ) -> Refreshed:
+    def _store(self, key: CacheKey, fetched: Fetched, before: Cached | None, mode: str,
+               requested_start: str) -> Refreshed:
         if fetched.frame.empty and before is None:
             raise SourceError(f"{fetched.source} ({fetched.host}) returned no observations for "
                               f"{key.label}: check the id and --start")
-        written = self.cache.write(key, fetched.frame, fetched.source, fetched.host)
+        written = self.cache.write(key, fetched.frame, fetched.source, fetched.host,
+                                   requested_start)
         new_rows = written.meta.rows - (before.meta.rows if before is not None else 0)
         return Refreshed(key, fetched.source, written.meta.rows, new_rows, written.meta.first,
                          written.meta.last, mode)

@@ -10,6 +10,7 @@ its checksum and date range so a run's manifest can say exactly which bytes prod
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,28 +68,18 @@ class SnapshotSource:
     def has_series(self, spec: SeriesSpec) -> bool:
         return self._path(spec.folder, spec.id).is_file()
 
-    def has_prices(self, ticker: str) -> bool:
-        return self._path("prices", ticker).is_file()
-
     def observations(self, spec: SeriesSpec) -> pd.Series:
         """Stamped observations of `spec` in its native units, NaN rows dropped."""
-        frame = self._read(spec.folder, spec.id, what=f"series '{spec.id}'",
-                           fetch_hint=f"--series {spec.id}")
         column = "adj_close" if spec.folder == "prices" else "value"
-        series = pd.to_numeric(frame[column], errors="coerce").dropna()
-        series.name = spec.id
-        return series
+        frame = self._read(spec.folder, spec.id, what=f"series '{spec.id}'",
+                           fetch_hint=f"--series {spec.id}", column=column)
+        return pd.to_numeric(frame[column], errors="coerce").dropna().rename(spec.id)
 
     def prices(self, ticker: str) -> pd.Series:
         """Dividend- and split-adjusted closes of `ticker` (the total-return price path)."""
         frame = self._read("prices", ticker, what=f"ticker '{ticker}'",
-                           fetch_hint=f"--tickers {ticker}")
-        if "adj_close" not in frame.columns:
-            raise DataError(f"{self._path('prices', ticker)}: no 'adj_close' column; the prices "
-                            "layout is date,open,high,low,close,adj_close,volume")
-        series = pd.to_numeric(frame["adj_close"], errors="coerce").dropna()
-        series.name = ticker
-        return series
+                           fetch_hint=f"--tickers {ticker}", column="adj_close")
+        return pd.to_numeric(frame["adj_close"], errors="coerce").dropna().rename(ticker)
 
     def files_used(self) -> list[FileRecord]:
         return [self._records[path] for path in sorted(self._records)]
@@ -96,7 +87,10 @@ class SnapshotSource:
     def _path(self, folder: str, name: str) -> Path:
         return self.root / folder / f"{name}.csv"
 
-    def _read(self, folder: str, name: str, what: str, fetch_hint: str) -> pd.DataFrame:
+    def _read(self, folder: str, name: str, what: str, fetch_hint: str, column: str
+              ) -> pd.DataFrame:
+        """The file as read (rows in file order: sorting and duplicate dates are the data-quality
+        checks' job, under the run's policy), read once and hashed from the same bytes."""
         path = self._path(folder, name)
         if path in self._frames:
             return self._frames[path]
@@ -104,18 +98,25 @@ class SnapshotSource:
             raise DataError(f"{what} is not in snapshot '{self.root}' (expected {path}): add the "
                             f"file, or fetch it with `liqbt fetch {fetch_hint}` and run without "
                             "--snapshot")
+        layout = ("date,value" if folder != "prices"
+                  else "date,open,high,low,close,adj_close,volume")
         try:
-            frame = pd.read_csv(path, index_col="date", parse_dates=["date"])
+            raw = path.read_bytes()
+            frame = pd.read_csv(io.BytesIO(raw), index_col="date", parse_dates=["date"],
+                                date_format="%Y-%m-%d")
+        except OSError as exc:
+            raise DataError(f"{path}: cannot read it ({exc.strerror})") from None
         except (ValueError, pd.errors.ParserError) as exc:
-            raise DataError(f"{path}: cannot parse as CSV with a 'date' column ({exc})") from None
-        if frame.index.has_duplicates:
-            first_dup = frame.index[frame.index.duplicated()][0].date()
-            raise DataError(f"{path}: duplicated date {first_dup}; keep one row per date")
-        if not frame.index.is_monotonic_increasing:
-            frame = frame.sort_index()
+            raise DataError(f"{path}: cannot parse as CSV with a 'date' column ({exc}); the "
+                            f"layout is {layout}") from None
+        if not isinstance(frame.index, pd.DatetimeIndex):
+            raise DataError(f"{path}: the 'date' column has values that are not ISO dates "
+                            f"(YYYY-MM-DD); the layout is {layout}")
+        if column not in frame.columns:
+            raise DataError(f"{path}: no '{column}' column; the layout is {layout}")
         self._frames[path] = frame
         self._records[path] = FileRecord(
-            path=str(path.relative_to(self.root)), sha256=sha256_of(path),
-            first=str(frame.index[0].date()) if len(frame) else "",
-            last=str(frame.index[-1].date()) if len(frame) else "", rows=len(frame))
+            path=str(path.relative_to(self.root)), sha256=hashlib.sha256(raw).hexdigest(),
+            first=str(frame.index.min().date()) if len(frame) else "",
+            last=str(frame.index.max().date()) if len(frame) else "", rows=len(frame))
         return frame

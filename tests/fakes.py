@@ -25,7 +25,10 @@ class MemorySource:
         return self.series[spec.id].rename(spec.id)
 
     def prices(self, ticker: str) -> pd.Series:
-        return self.price_paths[ticker].rename(ticker)
+        """Like the real sources, an index level kept with the prices (VIX) is one file: given as
+        a series, it is served as a price path too."""
+        paths = self.price_paths if ticker in self.price_paths else self.series
+        return paths[ticker].rename(ticker)
 
     def files_used(self) -> list[FileRecord]:
         return []

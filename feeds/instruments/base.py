@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from feeds.catalog import SeriesSpec
 
+TRADING_DAYS = 252
+
 #: Value of a synthetic path on its first session (only returns matter).
 SYNTHETIC_BASE = 100.0
 TICKER_PATTERN = r"^[A-Za-z0-9.^=_-]+$"
@@ -71,9 +73,6 @@ class InstrumentModel(BaseModel):
         """The price path. Accrual instruments price on `sessions` (their own dates when None)."""
         raise NotImplementedError
 
-    def price_path(self, source: InstrumentSource) -> pd.Series:
-        """Prices only, on the instrument's own dates (convenience for tests and notebooks)."""
-        return self.build(source).prices
 
 
 def compound(returns: pd.Series, base: float = SYNTHETIC_BASE,

@@ -15,12 +15,11 @@ from pydantic import Field, model_validator
 
 from feeds.errors import DataError
 from feeds.instruments.base import (
-    TICKER_PATTERN, InstrumentModel, InstrumentSource, PricePath, compound,
+    TICKER_PATTERN, TRADING_DAYS, InstrumentModel, InstrumentSource, PricePath, compound,
 )
 from feeds.instruments.breaks import break_problem
 from feeds.instruments.settlement import with_settlement_moves
 
-TRADING_DAYS = 252
 
 
 class InverseInstrument(InstrumentModel):

@@ -21,12 +21,11 @@ from pydantic import Field, model_validator
 from feeds.catalog import spec_for
 from feeds.errors import DataError, InputError
 from feeds.instruments.base import (
-    SERIES_PATTERN, TICKER_PATTERN, InstrumentModel, InstrumentSource, PricePath, compound,
-    value_in_force,
+    SERIES_PATTERN, TICKER_PATTERN, TRADING_DAYS, InstrumentModel, InstrumentSource, PricePath,
+    compound, value_in_force,
 )
 from feeds.instruments.breaks import break_problem
 
-TRADING_DAYS = 252
 Ticker = Annotated[str, Field(min_length=1, pattern=TICKER_PATTERN)]
 SeriesId = Annotated[str, Field(min_length=1, pattern=SERIES_PATTERN)]
 

@@ -19,11 +19,10 @@ Stamped with the statement's record date (published ~16:00 ET the next business 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from feeds.online.fetched import Fetched, value_frame
-from feeds.online.http import Budget, fetch_bytes, unreadable
+from feeds.online.http import Budget, fetch_bytes, parse_json, unreadable
 
 URL = ("https://api.fiscaldata.treasury.gov/services/api/fiscal_service/v1/accounting/dts/"
        "operating_cash_balance")
@@ -50,7 +49,7 @@ def fetch_tga_close(start: date | None, budget: Budget) -> Fetched:
         params = {"fields": "record_date,account_type,open_today_bal,close_today_bal",
                   "filter": f"record_date:gte:{(start or DTS_START).isoformat()}",
                   "sort": "record_date", "page[size]": str(PAGE_SIZE), "page[number]": str(page)}
-        payload = _json(fetch_bytes(URL, what=what, budget=budget, params=params), what)
+        payload = parse_json(fetch_bytes(URL, what=what, budget=budget, params=params), what, HOST)
         data = payload.get("data") if isinstance(payload, dict) else None
         if not isinstance(data, list):
             raise unreadable(what, HOST, "no 'data' list in the answer")
@@ -76,9 +75,3 @@ def tga_closing_balance(rows: list[dict]):
             values.append(value)
     return value_frame(dates, values)
 
-
-def _json(body: bytes, what: str):
-    try:
-        return json.loads(body)
-    except ValueError as exc:
-        raise unreadable(what, HOST, f"not JSON ({exc})") from None

@@ -12,6 +12,7 @@ A black-holed network therefore fails in `timeout_s` plus a fraction of a second
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import socket
 import threading
@@ -196,3 +197,11 @@ def unreadable(what: str, host: str, detail: str) -> SourceError:
     """The error for an answer we got but cannot parse (an API change, an error page)."""
     return SourceError(f"cannot read {what} from {host}: {detail}; the source may have changed "
                        "its format: use --snapshot DIR meanwhile and report it")
+
+
+def parse_json(body: bytes, what: str, host: str):
+    """A JSON answer, or one SourceError saying the host sent something else."""
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise unreadable(what, host, f"not JSON ({exc})") from None

@@ -25,13 +25,12 @@ Repo operations — `GET /api/rp/results/search.json?startDate=&endDate=&operati
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pandas as pd
 
 from feeds.online.fetched import Fetched, value_frame
-from feeds.online.http import Budget, fetch_bytes, unreadable
+from feeds.online.http import Budget, fetch_bytes, parse_json, unreadable
 
 BASE_URL = "https://markets.newyorkfed.org/api"
 HOST = "markets.newyorkfed.org"
@@ -74,7 +73,7 @@ class NyFed:
             what = f"series '{series_id}'"
             body = fetch_bytes(f"{BASE_URL}/rates/secured/{rate}/search.json", what=what,
                                budget=budget, params=self._window(start))
-            payload = _json(body, what)
+            payload = parse_json(body, what, HOST)
             rows = payload.get("refRates") if isinstance(payload, dict) else None
             if not isinstance(rows, list):
                 raise unreadable(what, HOST, "no 'refRates' list in the answer")
@@ -84,8 +83,9 @@ class NyFed:
     def _srf_usage(self, start: date, budget: Budget) -> pd.DataFrame:
         what = f"series '{SRF_SERIES}'"
         params = {**self._window(start), "operationTypes": "Repo"}
-        payload = _json(fetch_bytes(f"{BASE_URL}/rp/results/search.json", what=what,
-                                    budget=budget, params=params), what)
+        body = fetch_bytes(f"{BASE_URL}/rp/results/search.json", what=what, budget=budget,
+                           params=params)
+        payload = parse_json(body, what, HOST)
         operations = (payload.get("repo") or {}).get("operations") if isinstance(payload, dict) \
             else None
         if not isinstance(operations, list):
@@ -116,9 +116,3 @@ def srf_usage_usd_bn(operations: list[dict]) -> pd.DataFrame:
     days = sorted(totals)
     return value_frame(days, [totals[day] / 1e9 for day in days])
 
-
-def _json(body: bytes, what: str):
-    try:
-        return json.loads(body)
-    except ValueError as exc:
-        raise unreadable(what, HOST, f"not JSON ({exc})") from None

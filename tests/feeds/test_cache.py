@@ -128,3 +128,13 @@ def test_cache_location_follows_flag_env_then_xdg(tmp_path, monkeypatch):
     monkeypatch.setenv("LIQBT_CACHE_DIR", str(tmp_path / "env"))
     assert resolve_cache_dir(None) == tmp_path / "env"
     assert resolve_cache_dir(tmp_path / "flag") == tmp_path / "flag"
+
+
+def test_an_unwritable_target_is_one_input_error(tmp_path):
+    from feeds.atomic import write_text_atomic
+    from feeds.errors import InputError
+
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    with pytest.raises(InputError, match=r"cannot write .*a_file/out/page.html .*writable folder"):
+        write_text_atomic(blocker / "out" / "page.html", "<html>")

@@ -48,12 +48,32 @@ def test_snapshot_records_every_file_it_read_with_checksum(snapshot):
     assert record.first == "1993-01-29"
 
 
-def test_duplicated_dates_are_refused(tmp_path):
+def test_duplicated_dates_follow_the_quality_policy(tmp_path):
+    """The snapshot reader hands rows over as they are; the run's data-quality policy decides:
+    `warn` keeps the last row of a date, `fail` stops with the date."""
+    from feeds.quality import CheckedSource, QualityPolicy
+
     (tmp_path / "prices").mkdir()
     (tmp_path / "prices" / "X.csv").write_text(
-        "date,open,high,low,close,adj_close,volume\n2020-01-02,1,1,1,1,1,1\n2020-01-02,1,1,1,1,1,1\n")
-    with pytest.raises(DataError, match="duplicated date 2020-01-02"):
-        SnapshotSource(tmp_path).prices("X")
+        "date,open,high,low,close,adj_close,volume\n2020-01-02,1,1,1,1,1,1\n"
+        "2020-01-02,2,2,2,2,2,2\n2020-01-03,3,3,3,3,3,3\n")
+    kept = CheckedSource(SnapshotSource(tmp_path), QualityPolicy()).prices("X")
+    assert kept.tolist() == [2.0, 3.0]
+    strict = CheckedSource(SnapshotSource(tmp_path), QualityPolicy(on_issue="fail"))
+    with pytest.raises(DataError, match="duplicated date"):
+        strict.prices("X")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("date,value\n2020-01-02,1\nnot-a-date,2\n", "not ISO dates"),
+    ("date,WALCL\n2020-01-02,1\n", "no 'value' column; the layout is date,value")])
+def test_malformed_snapshot_files_are_one_line_data_errors(tmp_path, text, message):
+    from feeds.catalog import spec_for
+
+    (tmp_path / "fred").mkdir()
+    (tmp_path / "fred" / "WALCL.csv").write_text(text)
+    with pytest.raises(DataError, match=message):
+        SnapshotSource(tmp_path).observations(spec_for("WALCL"))
 
 
 def test_take_up_gaps_are_zero_only_when_known_at_the_cutoff(real_panel):

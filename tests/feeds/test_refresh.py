@@ -102,11 +102,22 @@ def test_unchanged_overlap_prices_are_appended(tmp_path):
 
 def test_a_start_before_the_cache_or_full_refetches(tmp_path):
     cache = ParquetCache(tmp_path)
-    cache.write(CacheKey("fred", "WALCL"), _values([("2020-01-01", 1)]), "x", "x")
+    cache.write(CacheKey("fred", "WALCL"), _values([("2020-01-01", 1)]), "x", "x",
+                requested_start="2020-01-01")
     online = ScriptedOnline([_values([("2010-01-06", 1)]), _values([("2002-12-18", 1)])])
     Refresher(cache, online, start=date(2010, 1, 1)).series(spec_for("WALCL"))
     Refresher(cache, online, full=True).series(spec_for("WALCL"))
     assert [start for _, start, _ in online.starts] == [date(2010, 1, 1), None]
+
+
+def test_a_series_that_starts_after_the_requested_start_is_not_refetched_in_full(tmp_path):
+    """SOFR begins in 2018: after a fetch from 2000, `--start 2000` again is incremental."""
+    cache = ParquetCache(tmp_path)
+    online = ScriptedOnline([_values([("2018-04-03", 1.8), ("2018-04-04", 1.7)]),
+                             _values([("2018-04-04", 1.7), ("2018-04-05", 1.75)])])
+    Refresher(cache, online, start=date(2000, 1, 1)).series(spec_for("SOFR"))
+    again = Refresher(cache, online, start=date(2000, 1, 1)).series(spec_for("SOFR"))
+    assert again.mode == "incremental" and online.starts[1][1] == date(2018, 3, 25)
 
 
 def test_an_empty_first_answer_is_an_error_not_an_empty_cache(tmp_path):
