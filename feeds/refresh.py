@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
@@ -30,11 +32,18 @@ from feeds.online import Fetched, OnlineSources
 OVERLAP_DAYS = {"daily": 10, "weekly": 35}
 PRICE_OVERLAP_DAYS = 10
 READJUST_RTOL = 1e-6
+logger = logging.getLogger("liqbt.data")
+_WARNED_LATEST_ONLY: set[str] = set()
 
 
 def cache_key(spec: SeriesSpec, vintage: str = "latest") -> CacheKey:
-    """Where a catalog series lives in the cache; only FRED series have first-release vintages."""
+    """Where a catalog series lives in the cache; only FRED series have first-release vintages
+    (for any other series a first-release run says once that it uses the latest values)."""
     first = vintage == "first_release" and spec.online == "fred"
+    if vintage == "first_release" and not first and spec.id not in _WARNED_LATEST_ONLY:
+        _WARNED_LATEST_ONLY.add(spec.id)
+        logger.warning("liqbt: %s has no first-release vintages (%s): its latest, possibly "
+                       "revised values are used", spec.id, spec.source)
     return CacheKey(spec.folder, spec.id, "first_release" if first else "latest")
 
 
