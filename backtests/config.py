@@ -1,122 +1,65 @@
-"""Run configs: YAML (safe-loaded) -> frozen pydantic models, the only door into the engine.
+"""The config sections the backtests room consumes: `costs:`, `execution:`, `walk_forward:`,
+`event_study:`, and the vocabulary of metrics they select on. The sweep's section is in
+`backtests.sweep.config`, the verdict's in `backtests.verdict.config`.
 
-Validation happens once, here. Every problem becomes one line naming the file, the line, the field
-path and what is allowed; all problems are reported together, and the engine can trust what passes.
+Same rules as every section: frozen, unknown keys rejected, every bound stated in the field.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field
 
-from backtests.verdict_config import VerdictSection
-from backtests.config_studies import EventStudySection, SweepSection, WalkForwardSection
-from feeds.instruments import InstrumentField
-from feeds.quality import QualityPolicy
-from strategies.schedule import Rebalance
+from backtests.engine import ExecutionCosts
+from feeds.schema import ConfigModel
 
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+MetricName = Literal["total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar",
+                     "volatility", "turnover"]
+# Selection sense: max_drawdown is a negative fraction, so higher (closer to 0) is better too.
+LOWER_IS_BETTER = frozenset({"volatility", "turnover"})
+EventKind = Literal["RMP", "QE", "QT", "taper", "facility"]
 
 
-class DataSection(_Model):
-    snapshot: Path | None = Field(None, description="snapshot directory; else LIQBT_SNAPSHOT")
-    start: date | None = Field(None, description="first backtest session (earlier data = warm-up)")
-    end: date | None = Field(None, description="last session; default: latest common date")
-    quality: QualityPolicy = Field(QualityPolicy(), description="data-quality checks on load")
-    vintage: Literal["latest", "first_release"] = Field(
-        "latest", description="FRED series as revised today, or as first published (ALFRED; "
-        "needs FRED_API_KEY)")
-    timeout_s: float | None = Field(None, gt=0, le=3600, description="seconds per online fetch; "
-                                    "else --timeout / LIQBT_TIMEOUT / 30")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "DataSection":
-        if self.start and self.end and self.end <= self.start:
-            raise ValueError(f"end {self.end} is not after start {self.start}; set data.end later "
-                             "than data.start (or leave it out for the latest date)")
-        return self
+def metric_sense(metric: str) -> str:
+    """'max' or 'min': which end of `metric` a sweep selects."""
+    return "min" if metric in LOWER_IS_BETTER else "max"
 
 
-class SignalSection(_Model):
-    fn: str = Field(description="registered signal function (see `liqbt signals --list`)")
-    params: dict[str, Any] = Field(default_factory=dict)
-
-
-class StrategySection(_Model):
-    name: Annotated[str, Field(pattern=NAME_PATTERN)]
-    rule: str = Field(description="registered rule")
-    params: dict[str, Any] = Field(default_factory=dict)
-    rebalance: Rebalance = "monthly"
-    benchmark: str | None = Field(None, description="strategy or sleeve; default: top-level one")
-
-
-class CostsSection(_Model):
+class CostsSection(ConfigModel):
     fees_bps: float = Field(0.0, ge=0, le=500)
     slippage_bps: float = Field(0.0, ge=0, le=500)
 
 
-class ExecutionSection(_Model):
+class ExecutionSection(ConfigModel):
     lag_days: int = Field(1, ge=1, le=20, description="sessions between decision and trade")
 
 
-class ReportSection(_Model):
-    title: str | None = None
-    tearsheets: bool = True
-    risk_free_annual: float = Field(0.0, ge=-0.05, le=0.25, description="for Sharpe/Sortino")
-    workers: int | None = Field(None, ge=1, le=64, description="processes rendering tearsheets; "
-                                "default min(2, CPU count); 1 = in the main process")
+def execution_costs(costs: CostsSection, execution: ExecutionSection) -> ExecutionCosts:
+    """The engine's view of the two sections."""
+    return ExecutionCosts(costs.fees_bps, costs.slippage_bps, execution.lag_days)
 
 
-class RunConfig(_Model):
-    name: Annotated[str, Field(pattern=NAME_PATTERN)]
-    data: DataSection = DataSection()
-    universe: dict[str, InstrumentField]
-    signals: dict[str, SignalSection] = Field(default_factory=dict)
-    strategies: list[StrategySection] = Field(min_length=1)
-    benchmark: str | None = Field(None, description="strategy or sleeve every tearsheet compares to")
-    costs: CostsSection = CostsSection()
-    execution: ExecutionSection = ExecutionSection()
-    report: ReportSection = ReportSection()
-    verdict: VerdictSection | None = Field(None, description="tests of the article claims")
-    sweep: SweepSection | None = Field(None, description="parameter sweep (liqbt sweep)")
-    walk_forward: WalkForwardSection | None = Field(None, description="walk-forward of the sweep")
-    event_study: EventStudySection | None = Field(None, description="policy-event study pages")
+class WalkForwardSection(ConfigModel):
+    """Lengths in sessions of the backtest window: train [s, s+train), embargo, then test."""
 
-    def strategy(self, name: str) -> StrategySection:
-        return next(s for s in self.strategies if s.name == name)
-
-    def benchmark_of(self, strategy: StrategySection) -> str | None:
-        return strategy.benchmark or self.benchmark
+    train: int = Field(ge=2, description="sessions the selection sees")
+    test: int = Field(ge=1, description="sessions the selected combination is then held")
+    step: int | None = Field(None, ge=1, description="advance per window (default: test)")
+    embargo: int = Field(0, ge=0, description="sessions skipped between train and test")
 
 
-class ConfigError(Exception):
-    """One or more config problems, each already formatted as one line."""
-
-    exit_code = 2
-
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
+DEFAULT_EPISODES = (date(2019, 10, 11), date(2025, 12, 10))
 
 
-def load_config(path: str | Path) -> RunConfig:
-    """Read, validate and cross-check a run config; raise ConfigError listing every problem."""
-    from backtests.config_checks import check_references, parse_yaml, pydantic_problems
-
-    path = Path(path)
-    raw, locate = parse_yaml(path)
-    problems = check_references(raw, path, locate)
-    try:
-        config = RunConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems = pydantic_problems(exc, path, locate) + problems
-    if problems:
-        raise ConfigError(list(dict.fromkeys(problems)))  # ordered, without duplicates
-    return config
+class EventStudySection(ConfigModel):
+    kinds: list[EventKind] = Field(["RMP", "QE", "QT"], min_length=1)
+    before: int = Field(10, ge=0, le=250, description="sessions before day 0")
+    after: int = Field(63, ge=1, le=750, description="sessions after day 0")
+    sleeves: list[str] | None = Field(None, min_length=1, description="default: every sleeve")
+    n_boot: int = Field(1000, ge=100, le=100_000, description="bootstrap resamples of events")
+    confidence: float = Field(0.9, gt=0, lt=1, description="width of the bootstrap band")
+    seed: int = Field(0, ge=0)
+    episodes: list[date] = Field(list(DEFAULT_EPISODES),
+                                 description="announcement dates also shown on their own")

@@ -188,7 +188,7 @@ def policy_event_study(prices: pd.DataFrame, kind: str, before: int, after: int,
 def configured_event_studies(prices: pd.DataFrame, section, kinds: list[str] | None = None,
                              before: int | None = None, after: int | None = None
                              ) -> dict[str, EventStudyResult]:
-    """One study per kind of an `event_study:` config section (`backtests.config_studies.
+    """One study per kind of an `event_study:` config section (`backtests.config.
     EventStudySection`), over its sleeves; `kinds`/`before`/`after` override the section."""
     sleeves = section.sleeves or list(prices.columns)
     chosen = prices[sleeves]

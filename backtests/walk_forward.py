@@ -30,7 +30,7 @@ from typing import Callable, Union
 import numpy as np
 import pandas as pd
 
-from backtests.config_studies import LOWER_IS_BETTER
+from backtests.config import LOWER_IS_BETTER
 from backtests.metrics import METRIC_NAMES, daily_risk_free, summary_metrics
 from backtests.metrics_nb import column_metrics_nb
 

@@ -2,7 +2,7 @@
 
 Cold: the first run with NUMBA_CACHE_DIR pointing at a new, empty folder, so every numba function
 (vectorbt's and liqbt's) is compiled again, as in a fresh virtualenv; nothing installed is touched.
-Warm: the next runs with the same folder. Each run is a real `python -m backtests.cli run`
+Warm: the next runs with the same folder. Each run is a real `python -m liqbt run`
 subprocess writing to a temporary folder; stages are read from its progress lines on stderr.
 The machine's load average is printed beside each run: on a shared 2-core box it moves the numbers.
 Prints a table and, last, one JSON line. Nothing is asserted.
@@ -28,7 +28,7 @@ def one_run(config: str, snapshot: str, numba_cache: Path, workers: int | None) 
     """Run the CLI once; wall time and when each stage started (seconds from launch)."""
     env = {**os.environ, "NUMBA_CACHE_DIR": str(numba_cache), "LIQBT_SNAPSHOT": snapshot}
     with tempfile.TemporaryDirectory() as out:
-        command = [sys.executable, "-m", "backtests.cli", "run", config, "--out", out]
+        command = [sys.executable, "-m", "liqbt", "run", config, "--out", out]
         if workers is not None:  # a one-off config copy with report.workers set
             command[4] = _config_with_workers(config, workers, Path(out))
         load = os.getloadavg()[0]
@@ -61,7 +61,7 @@ def _config_with_workers(config: str, workers: int, folder: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default="backtests/configs/article.yaml")
+    parser.add_argument("--config", default="liqbt/configs/article.yaml")
     parser.add_argument("--snapshot", default=os.environ.get("LIQBT_SNAPSHOT")
                         or str(REPO.parent / "shared" / "data"))
     parser.add_argument("--warm-runs", type=int, default=3)

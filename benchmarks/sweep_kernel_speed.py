@@ -23,7 +23,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from backtests.engine import ExecutionCosts, simulate  # noqa: E402
-from backtests.sweep_sim import prepare_plan, run_sweep  # noqa: E402
+from backtests.sweep.simulate import prepare_plan, run_sweep  # noqa: E402
 
 
 def peak_rss_mb() -> float:

@@ -41,10 +41,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backtests.config import RunConfig  # noqa: E402
 from backtests.metrics import METRIC_NAMES, summary_metrics  # noqa: E402
-from backtests.run import build_panel, compute_configured_signals  # noqa: E402
 from backtests.sweep import prepare_sweep, run_configured_sweep  # noqa: E402
+from liqbt.config import RunConfig  # noqa: E402
+from liqbt.run import build_panel, compute_configured_signals, sweep_spec  # noqa: E402
 from strategies import build_weight_grid  # noqa: E402
 
 SESSIONS = 5000
@@ -184,7 +184,7 @@ def main() -> None:
     rss_loaded = peak_rss_mb()
     with tempfile.TemporaryDirectory() as folder:
         began = time.perf_counter()
-        setup = prepare_sweep(config, panel, signals)
+        setup = prepare_sweep(sweep_spec(config), panel, signals)
         outcome = run_configured_sweep(setup, Path(folder))
         liqbt_wall = time.perf_counter() - began
     summary = outcome.summary

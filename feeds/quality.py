@@ -29,10 +29,11 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from feeds.catalog import SeriesSpec
 from feeds.errors import DataError
+from feeds.schema import ConfigModel
 
 logger = logging.getLogger("liqbt.quality")
 
@@ -47,11 +48,7 @@ Action = Annotated[Literal["warn", "fail", "off"], BeforeValidator(_yaml_off)]
 MAX_LINES_PER_CHECK = 3
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class QualityOverride(_Model):
+class QualityOverride(ConfigModel):
     """Settings for one ticker or series id; unset fields fall back to the section's."""
 
     on_issue: Action | None = None
@@ -61,7 +58,7 @@ class QualityOverride(_Model):
     reason: str = ""
 
 
-class AllowedIssue(_Model):
+class AllowedIssue(ConfigModel):
     """A known real event: the issue of `check` (any check if unset) at `date` in `id` is fine."""
 
     id: str = Field(min_length=1, description="ticker or series id")
@@ -70,7 +67,7 @@ class AllowedIssue(_Model):
     reason: str = ""
 
 
-class QualityPolicy(_Model):
+class QualityPolicy(ConfigModel):
     """The `data.quality:` config section."""
 
     on_issue: Literal["warn", "fail"] = Field("warn", description="default action for any issue")

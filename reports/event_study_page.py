@@ -19,7 +19,7 @@ import pandas as pd
 
 from feeds.atomic import write_text_atomic
 from reports.page_common import figure_div, html_table, page_html, percent
-from reports.pages import PageLink
+from reports.pages import PageLink, RunReport
 from reports.plotly_assets import plotly_script_tag
 
 COLUMNS = 3
@@ -156,15 +156,14 @@ def write_event_study_files(studies: dict, episodes: list, out_dir: Path, title:
     return target
 
 
-def write_event_study_page(result, out_dir: Path, manifest: dict) -> PageLink | None:
+def write_event_study_page(run: RunReport, out_dir: Path, manifest: dict) -> PageLink | None:
     """Page convention (issue 7): the event-study page of a `liqbt run` whose config has an
     `event_study:` section, over the run's panel (all its sessions, warm-up included)."""
     from backtests.event_study import configured_event_studies
 
-    section = result.config.event_study
+    section = run.result.spec.event_study
     if section is None:
         return None
-    studies = configured_event_studies(result.panel.sleeve_prices, section)
-    write_event_study_files(studies, section.episodes, out_dir,
-                            result.config.report.title or result.config.name, manifest)
+    studies = configured_event_studies(run.result.panel.sleeve_prices, section)
+    write_event_study_files(studies, section.episodes, out_dir, run.title, manifest)
     return PageLink("Fed policy event studies", "event_study.html")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import html
 from typing import Sequence
 
+from backtests.results import RunResult
 from reports.manifest_html import manifest_block, warnings_block
-from reports.pages import PageLink
+from reports.pages import PageLink, RunReport
 
 COLUMNS = ("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "volatility",
            "turnover")
@@ -26,7 +27,7 @@ def _cell(metric: str, value) -> str:
     return f"<td>{value:.2%}</td>" if metric in _PERCENT else f"<td>{value:.2f}</td>"
 
 
-def summary_rows(result, tearsheets: dict[str, str]) -> list[str]:
+def summary_rows(result: RunResult, tearsheets: dict[str, str]) -> list[str]:
     """One row per strategy (linked to its tearsheet), then one per sleeve buy-and-hold benchmark."""
     rows = []
     for name, metrics in result.summary.items():
@@ -52,21 +53,21 @@ def _pages_list(pages: Sequence[PageLink]) -> str:
     return f'<h2>Pages</h2><ul id="pages">{items}</ul>'
 
 
-def render_index(result, manifest: dict, tearsheets: dict[str, str],
+def render_index(run: RunReport, manifest: dict, tearsheets: dict[str, str],
                  pages: Sequence[PageLink] = ()) -> str:
     """The page. `tearsheets`: {strategy: href}; `pages`: links returned by the page writers."""
-    title = html.escape(result.config.report.title or result.config.name)
+    result, spec = run.result, run.result.spec
+    title = html.escape(run.title)
     header = "".join(f"<th>{c}</th>" for c in ("strategy", "benchmark", *COLUMNS))
     sessions = manifest["sessions"]
-    config = result.config
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title} — liqbt</title>
 <style>{STYLE}</style></head>
 <body><h1>{title}</h1>
 <p>Backtest {sessions['first']} .. {sessions['last']} ({sessions['count']} sessions); decisions at
-the close of t trade at the close of t+{config.execution.lag_days}; fees {config.costs.fees_bps} bp,
-slippage {config.costs.slippage_bps} bp; daily returns, 252-day years, risk-free
-{config.report.risk_free_annual:.2%} a year in Sharpe/Sortino. Click a strategy for its tearsheet
+the close of t trade at the close of t+{spec.execution.lag_days}; fees {spec.costs.fees_bps} bp,
+slippage {spec.costs.slippage_bps} bp; daily returns, 252-day years, risk-free
+{spec.risk_free_annual:.2%} a year in Sharpe/Sortino. Click a strategy for its tearsheet
 against its benchmark.</p>
 {warnings_block(manifest)}
 <h2>Strategies</h2>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 import subprocess
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -13,6 +14,16 @@ import pandas as pd
 PACKAGES = ("liqbt", "vectorbt", "numpy", "pandas", "numba", "quantstats", "yfinance", "fredapi",
             "pyarrow", "plotly", "matplotlib", "scipy", "pydantic", "PyYAML", "typer", "rich",
             "tenacity")
+
+
+@dataclass(frozen=True)
+class ConfigRecord:
+    """What a page says about the config it came from: the application fills it in."""
+
+    name: str
+    path: Path
+    sha256: str
+    content: dict       # the validated config as JSON-able data
 
 
 def package_versions() -> dict[str, str]:
@@ -47,13 +58,12 @@ def git_dirty(start: Path | None = None) -> bool | None:
     return None if status is None else bool(status.strip())
 
 
-def panel_manifest(config, config_path: Path, config_sha256: str, panel,
-                   window: pd.DatetimeIndex) -> dict:
+def panel_manifest(config: ConfigRecord, panel, window: pd.DatetimeIndex) -> dict:
     """Provenance shared by every page: config, sessions shown, data files, data quality, code."""
     return {
         "config_name": config.name,
-        "config_path": str(config_path),
-        "config_sha256": config_sha256,
+        "config_path": str(config.path),
+        "config_sha256": config.sha256,
         "data_source": repr(panel.source),
         "sessions": {"first": str(window[0].date()), "last": str(window[-1].date()),
                      "count": int(len(window))},
@@ -67,11 +77,10 @@ def panel_manifest(config, config_path: Path, config_sha256: str, panel,
     }
 
 
-def build_manifest(result) -> dict:
-    """Manifest of a `backtests.run.RunResult`: the shared provenance plus the full config."""
+def build_manifest(result, config: ConfigRecord) -> dict:
+    """Manifest of a `backtests.results.RunResult`: the shared provenance plus the full config."""
     panel = result.panel
-    manifest = panel_manifest(result.config, result.config_path, result.config_sha256, panel,
-                              panel.sessions[panel.start_position:])
+    manifest = panel_manifest(config, panel, panel.sessions[panel.start_position:])
     manifest["sessions"]["warmup_first"] = str(panel.sessions[0].date())
-    manifest["config"] = result.config.model_dump(mode="json")
+    manifest["config"] = config.content
     return manifest

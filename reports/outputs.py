@@ -17,14 +17,14 @@ from feeds.atomic import write_json, write_text_atomic
 from reports.event_study_page import write_event_study_page
 from reports.index_page import render_index
 from reports.manifest import build_manifest
-from reports.pages import PageLink, PageWriter, collect_links
+from reports.pages import PageLink, PageWriter, RunReport, collect_links
 from reports.signals_outputs import write_signals_page
 from reports.tearsheet_pool import TearsheetJob, TearsheetWorkers
 from reports.verdict_page import write_verdict_page
 
 Progress = Callable[[str], None]
 
-# Every extra page of a run, in the order index.html lists them: `write_<name>_page(result, out_dir,
+# Every extra page of a run, in the order index.html lists them: `write_<name>_page(run, out_dir,
 # manifest) -> PageLink | list[PageLink] | None` (reports/pages.py). Add a page with one line here.
 PAGE_WRITERS: list[PageWriter] = [
     write_verdict_page,
@@ -54,9 +54,10 @@ def weights_frame(backtest, lag_days: int) -> pd.DataFrame:
     return frame
 
 
-def tearsheet_jobs(result, out_dir: Path, manifest: dict) -> list[TearsheetJob]:
+def tearsheet_jobs(run: RunReport, out_dir: Path, manifest: dict) -> list[TearsheetJob]:
     """One tearsheet per strategy, benchmarks included, against the strategy's benchmark (none
     when the strategy has no benchmark or is its own)."""
+    result = run.result
     jobs = []
     for name, backtest in result.strategies.items():
         label, bench = result.benchmark_returns(name) or (None, None)
@@ -64,54 +65,55 @@ def tearsheet_jobs(result, out_dir: Path, manifest: dict) -> list[TearsheetJob]:
             label, bench = None, None
         jobs.append(TearsheetJob(name, backtest.returns, bench, label,
                                  out_dir / "tearsheets" / f"{name}.html", manifest,
-                                 result.config.report.risk_free_annual))
+                                 run.report.risk_free_annual))
     return jobs
 
 
-def write_pages(result, out_dir: Path, manifest: dict, progress: Progress,
+def write_pages(run: RunReport, out_dir: Path, manifest: dict, progress: Progress,
                 writers: list[PageWriter] | None = None) -> list[PageLink]:
     """Run every page writer; the links they return, in order."""
     links: list[PageLink] = []
     for writer in PAGE_WRITERS if writers is None else writers:
         progress(f"page {writer.__name__.removeprefix('write_').removesuffix('_page')}")
-        links += collect_links(writer(result, out_dir, manifest))
+        links += collect_links(writer(run, out_dir, manifest))
     return links
 
 
-def write_run_outputs(result, out_dir: Path, progress: Progress = lambda message: None,
+def write_run_outputs(run: RunReport, out_dir: Path, progress: Progress = lambda message: None,
                       workers: TearsheetWorkers | None = None) -> dict:
-    """Write the full output contract for a `backtests.run.RunResult`; returns the manifest.
+    """Write the full output contract of a run; returns the manifest.
 
     Tearsheets render in `workers` (started by the caller, ideally before the backtest, so their
     imports overlap it) or in a pool of `report.workers` processes opened here; the other pages
     are written in this process meanwhile."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = build_manifest(result)
-    config = result.config
+    result, report = run.result, run.report
+    manifest = build_manifest(result, run.config)
     benchmark_of = {name: bench[0] for name in result.strategies
                     if (bench := result.benchmark_returns(name)) is not None}
     write_json(out_dir / "summary.json", {
-        "config": config.name,
+        "config": run.config.name,
         "strategies": result.summary,
         "benchmarks": result.benchmark_summary,
         "benchmark_of": benchmark_of,
         "annualisation_days": 252,
-        "risk_free_annual": config.report.risk_free_annual,
+        "risk_free_annual": result.spec.risk_free_annual,
     })
     write_text_atomic(out_dir / "returns.csv", returns_frame(result).to_csv(float_format="%.10g"))
+    lag_days = result.spec.execution.lag_days
     for name, backtest in result.strategies.items():
         write_text_atomic(out_dir / "weights" / f"{name}.csv",
-                          weights_frame(backtest, config.execution.lag_days).to_csv(float_format="%.6g"))
-    jobs = tearsheet_jobs(result, out_dir, manifest) if config.report.tearsheets else []
+                          weights_frame(backtest, lag_days).to_csv(float_format="%.6g"))
+    jobs = tearsheet_jobs(run, out_dir, manifest) if report.tearsheets else []
     with contextlib.ExitStack() as stack:
         if workers is None:
-            workers = stack.enter_context(TearsheetWorkers(config.report.workers if jobs else 1))
+            workers = stack.enter_context(TearsheetWorkers(report.workers if jobs else 1))
         if jobs:
             progress(f"tearsheets: {len(jobs)} in {workers.workers} process(es)")
         pending = workers.submit(jobs)
-        pages = write_pages(result, out_dir, manifest, progress)
+        pages = write_pages(run, out_dir, manifest, progress)
         written = pending.wait(progress)
     tearsheets = {name: path.relative_to(out_dir).as_posix() for name, path in written.items()}
     write_json(out_dir / "manifest.json", manifest)
-    write_text_atomic(out_dir / "index.html", render_index(result, manifest, tearsheets, pages))
+    write_text_atomic(out_dir / "index.html", render_index(run, manifest, tearsheets, pages))
     return manifest

@@ -1,5 +1,4 @@
-"""Shared pieces of liqbt's plotly pages (sweep, event study): the HTML shell, plotly.js, tables,
-and the provenance block for pages written outside `liqbt run`.
+"""Shared pieces of liqbt's plotly pages (sweep, event study): the HTML shell, plotly.js, tables.
 
 Pages open from disk with no network: plotly.js is the one local copy in the output folder's
 `assets/` (reports/plotly_assets.py), loaded by a relative <script src>.
@@ -8,12 +7,10 @@ Pages open from disk with no network: plotly.js is the one local copy in the out
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from reports.manifest import panel_manifest
 from reports.manifest_html import manifest_block
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1250px}
@@ -66,9 +63,3 @@ def percent(value) -> str:
 
 def number(value, digits: int = 2) -> str:
     return "–" if value is None or value != value else f"{value:.{digits}f}"
-
-
-def page_manifest(config, config_path: Path, config_sha256: str, panel,
-                  window: pd.DatetimeIndex) -> dict:
-    """Provenance for a page written by a command other than `liqbt run`."""
-    return panel_manifest(config, config_path, config_sha256, panel, window)

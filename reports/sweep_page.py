@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 
 from feeds.atomic import write_text_atomic
-from reports.page_common import (
-    figure_div, html_table, number, page_html, page_manifest, percent,
-)
+from reports.manifest import ConfigRecord, panel_manifest
+from reports.page_common import figure_div, html_table, number, page_html, percent
 from reports.plotly_assets import plotly_script_tag
 
 METRICS = ("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "volatility",
@@ -208,12 +207,11 @@ and {len(parity['combos']) - 1} seeded random combinations were rerun through
     return page_html(f"{title} — liqbt sweep", body, manifest, plotly_tag)
 
 
-def write_sweep_page(outcome, config, config_path: Path, config_sha256: str, panel,
-                     out_dir: Path) -> Path:
+def write_sweep_page(outcome, title: str, config: ConfigRecord, panel, out_dir: Path) -> Path:
     """Render OUT/sweep.html for a finished sweep."""
     window = panel.sessions[panel.start_position:]
-    manifest = page_manifest(config, config_path, config_sha256, panel, window)
+    manifest = panel_manifest(config, panel, window)
     target = out_dir / "sweep.html"
-    write_text_atomic(target, render_sweep_page(outcome, config.report.title or config.name,
-                                                manifest, plotly_script_tag(out_dir)))
+    write_text_atomic(target, render_sweep_page(outcome, title, manifest,
+                                                plotly_script_tag(out_dir)))
     return target

@@ -1,6 +1,6 @@
 """verdict.html + verdict.json: one row per article claim — the test, the numbers, the verdict.
 
-The page states the thresholds it applied (from `backtests.verdict`), the out-of-sample window, the
+The page states the thresholds it applied (from `backtests.verdict.thresholds`), the out-of-sample window, the
 months since the articles on their own, and for each claim its details (scenario table, stress
 episodes, walk-forward choices). Plain HTML and CSS: it opens from disk with nothing else.
 """
@@ -11,10 +11,10 @@ import html
 import json
 from pathlib import Path
 
-from backtests import verdict as verdict_rules
+from backtests.verdict import thresholds
 from feeds.atomic import json_ready, write_json, write_text_atomic
-from reports.pages import PageLink
 from reports.manifest_html import manifest_block
+from reports.pages import PageLink, RunReport
 
 COLOURS = {"supported": "#1b7f3b", "not supported": "#b42318", "inconclusive": "#9a6700"}
 
@@ -77,7 +77,7 @@ def render_verdict(rows: list[dict], manifest: dict, title: str) -> str:
             f"<td>{headline_numbers(row)}{_details(row)}</td>"
             f'<td><span class="verdict" style="background:{colour}">{row["verdict"]}</span>'
             f"<br><small>{html.escape(row['reason'])}</small></td></tr>")
-    thresholds = html.escape(verdict_rules.__doc__ or "")
+    rules = html.escape(thresholds.__doc__ or "")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Verdict — {html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1400px}}
@@ -90,19 +90,18 @@ history with values used only from the session they were public and trades one s
 decision. Sharpe ratios are in excess of T-bills. <a href="index.html">Back to the run</a>.</p>
 <table id="verdict"><thead><tr><th>#</th><th>claim</th><th>test</th><th>numbers</th>
 <th>verdict</th></tr></thead><tbody>{''.join(body)}</tbody></table>
-<h2>Thresholds</h2><pre>{thresholds}</pre>
+<h2>Thresholds</h2><pre>{rules}</pre>
 {manifest_block(manifest)}
 </body></html>
 """
 
 
-def write_verdict_page(result, out_dir: Path, manifest: dict) -> PageLink | None:
+def write_verdict_page(run: RunReport, out_dir: Path, manifest: dict) -> PageLink | None:
     """Page writer of a run: the verdict when the config has a `verdict:` section."""
-    rows = result.verdict_rows()
+    rows = run.result.verdict_rows()
     if rows is None:
         return None
-    config = result.config
-    return write_verdict_files(rows, out_dir, manifest, config.report.title or config.name)
+    return write_verdict_files(rows, out_dir, manifest, run.title)
 
 
 def write_verdict_files(rows: list[dict], out_dir: Path, manifest: dict, title: str) -> PageLink:

@@ -9,6 +9,10 @@ from signals import (  # noqa: F401  (registration side effect)
     calendar_flags, curve, net_liquidity, policy, regime, repo, repo_stress, reserves, srf,
     volatility,
 )
-from signals.registry import SIGNALS, compute_signal, describe_params, get_signal, signal
+from signals.config import SignalSection
+from signals.registry import (
+    SIGNALS, compute_signal, compute_signals, describe_params, get_signal, signal,
+)
 
-__all__ = ["SIGNALS", "compute_signal", "describe_params", "get_signal", "signal"]
+__all__ = ["SIGNALS", "SignalSection", "compute_signal", "compute_signals", "describe_params",
+           "get_signal", "signal"]

@@ -13,25 +13,23 @@ timing promise of every signal of a kind.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, Mapping
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from feeds.errors import InputError
 from feeds.panel import PointInTimePanel
+from feeds.schema import ConfigModel
+from signals.config import SignalSection
 
 
-class NoParams(BaseModel):
+class NoParams(ConfigModel):
     """For signals without parameters."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
-
-class SignalParams(BaseModel):
+class SignalParams(ConfigModel):
     """Base for signal parameter models: frozen, unknown keys rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 SignalFn = Callable[[PointInTimePanel, Any], pd.Series]
@@ -88,6 +86,12 @@ def compute_signal(panel: PointInTimePanel, name: str, params: BaseModel | dict 
         params = definition.params.model_validate(params or {})
     # rename() returns a new object: a signal may hand back a series the panel caches.
     return definition.fn(panel, params).rename(name)
+
+
+def compute_signals(panel: PointInTimePanel, specs: Mapping[str, SignalSection]
+                    ) -> dict[str, pd.Series]:
+    """Every configured signal by its config name, over all of the panel's sessions."""
+    return {name: compute_signal(panel, spec.fn, spec.params) for name, spec in specs.items()}
 
 
 def describe_params(params: type[BaseModel]) -> list[str]:

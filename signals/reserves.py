@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
-from feeds.catalog import CATALOG, spec_for
+from feeds.catalog import CATALOG
 from feeds.panel import PointInTimePanel
 from signals.registry import NoParams, SignalParams, signal
 from signals.transforms import change_over, rolling_zscore

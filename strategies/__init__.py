@@ -9,9 +9,10 @@ Importing this package registers every built-in rule.
 from strategies import (  # noqa: F401  (registration side effect)
     benchmarks, gold, regime_allocator, rmp_scenarios, short_vol, small_tech, steepener,
 )
+from strategies.config import NAME_PATTERN, StrategySection
 from strategies.context import StrategyContext
 from strategies.registry import RULES, build_weight_grid, build_weights, get_rule, rule
 from strategies.weight_grid import WeightGrid
 
-__all__ = ["RULES", "StrategyContext", "WeightGrid", "build_weight_grid", "build_weights",
-           "get_rule", "rule"]
+__all__ = ["NAME_PATTERN", "RULES", "StrategyContext", "StrategySection", "WeightGrid",
+           "build_weight_grid", "build_weights", "get_rule", "rule"]

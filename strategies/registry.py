@@ -13,9 +13,9 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from feeds.errors import InputError
+from feeds.schema import ConfigModel
 from strategies.context import StrategyContext
 from strategies.decisions import Decisions
 from strategies.grid import ParamGrid, expand_grid, grid_of_combos
@@ -23,10 +23,8 @@ from strategies.schedule import Rebalance, rebalance_mask
 from strategies.weight_grid import WeightGrid
 
 
-class RuleParams(BaseModel):
+class RuleParams(ConfigModel):
     """Base for rule parameters: frozen, unknown keys rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     def sleeves_referenced(self) -> set[str]:
         return set()

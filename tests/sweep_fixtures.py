@@ -49,13 +49,13 @@ def sweep_config_path(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def sweep_inputs(sweep_config_path, snapshot):
-    """(config, panel, signals) of the small sweep, built once."""
-    from backtests.config import load_config
-    from backtests.run import build_panel, compute_configured_signals
+    """(sweep spec, panel, signals) of the small sweep, built once."""
+    from liqbt.config import load_config
+    from liqbt.run import build_panel, compute_configured_signals, sweep_spec
 
     config = load_config(sweep_config_path)
     panel = build_panel(config, snapshot)
-    return config, panel, compute_configured_signals(config, panel)
+    return sweep_spec(config), panel, compute_configured_signals(config, panel)
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,9 @@ from typing import ClassVar, Protocol
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from feeds.catalog import SeriesSpec
+from feeds.schema import ConfigModel
 
 TRADING_DAYS = 252
 
@@ -49,10 +49,8 @@ class PricePath:
     closed_reason: str = ""
 
 
-class InstrumentModel(BaseModel):
+class InstrumentModel(ConfigModel):
     """Base of every instrument config: frozen, unknown keys rejected, reports the data it needs."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     #: True when the path is priced on the run's sessions (accrual instruments built from rates).
     prices_on_run_sessions: ClassVar[bool] = False

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from backtests.config import ConfigError, load_config
+from liqbt.config import ConfigError, load_config
 from feeds.errors import DataError
 from feeds.instruments import KNOWN_BREAKS, TickerInstrument, break_problem
 from feeds.panel import PointInTimePanel
@@ -69,7 +69,7 @@ def test_break_table_is_the_documented_one():
 def test_cli_validate_prints_the_break_on_one_line_and_exits_2(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text(CONFIG.format(sleeve="SVXY"))
-    done = subprocess.run([sys.executable, "-m", "backtests.cli", "validate", str(path)],
+    done = subprocess.run([sys.executable, "-m", "liqbt", "validate", str(path)],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "since: 2018-02-28" in done.stderr

@@ -88,7 +88,7 @@ def test_take_up_gaps_are_zero_only_when_known_at_the_cutoff(real_panel):
 def test_every_instrument_kind_is_built_from_data_known_at_the_cutoff(snapshot):
     """Each sleeve's price and tradability at t from data cut at t equal those from the full
     history: the truncated panel builds its instruments from cut inputs, so this can fail."""
-    from backtests.config import RunConfig
+    from liqbt.config import RunConfig
 
     universe = {"spy": "SPY", "svxy": {"ticker": "SVXY", "since": "2018-02-28"},
                 "short_vol": {"inverse_of": "VIXY"}, "etf_steep": {"steepener": "etf"},
@@ -108,7 +108,7 @@ def test_every_instrument_kind_is_built_from_data_known_at_the_cutoff(snapshot):
 def test_rules_see_a_yield_built_price_only_once_its_yields_are_published(snapshot):
     """The yield steepener's close of t uses DGS2/DGS10 of t, in the H.15 of t+1 (~16:15 ET): the
     P&L is booked at that close, but a rule reading prices at t's close sees t-2's price."""
-    from backtests.config import RunConfig
+    from liqbt.config import RunConfig
 
     config = RunConfig.model_validate({"name": "t", "universe": {
         "spy": "SPY", "steep": {"steepener": "yields"}}, "strategies": [

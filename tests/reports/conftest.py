@@ -25,14 +25,14 @@ class CliRun:
 
 
 def run_cli(arguments: list[str], out: Path, snapshot: Path) -> CliRun:
-    """`python -m backtests.cli ARGS` from the repo, behind the test network guard (the proxies of
+    """`python -m liqbt ARGS` from the repo, behind the test network guard (the proxies of
     conftest.py are inherited), HOME in the output folder; fails the test on a non-zero exit."""
     import os
 
     env = {**{k: v for k, v in os.environ.items() if "proxy" in k.lower()},
            "LIQBT_SNAPSHOT": str(snapshot), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg",
            "HOME": str(out)}
-    done = subprocess.run([sys.executable, "-m", "backtests.cli", *arguments], cwd=REPO, env=env,
+    done = subprocess.run([sys.executable, "-m", "liqbt", *arguments], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     return CliRun(out, done.stdout, done.stderr)
@@ -41,7 +41,7 @@ def run_cli(arguments: list[str], out: Path, snapshot: Path) -> CliRun:
 @pytest.fixture(scope="session")
 def quickstart_cli(tmp_path_factory, snapshot) -> CliRun:
     out = tmp_path_factory.mktemp("quickstart")
-    return run_cli(["run", "backtests/configs/quickstart.yaml", "--out", str(out)], out, snapshot)
+    return run_cli(["run", "liqbt/configs/quickstart.yaml", "--out", str(out)], out, snapshot)
 
 
 @pytest.fixture(scope="session")

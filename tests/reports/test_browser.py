@@ -90,9 +90,9 @@ def generated_pages(quickstart_run, snapshot, tmp_path_factory) -> list[tuple[Pa
     (verdict, event studies, signals, 12 tearsheets), the article sweep and the standalone
     `liqbt signals` page; copied to LIQBT_BROWSER_OUT when set."""
     roots = {"run": quickstart_run}
-    for name, command in (("signals", ["signals", "backtests/configs/quickstart.yaml"]),
-                          ("article", ["run", "backtests/configs/article.yaml"]),
-                          ("sweep", ["sweep", "backtests/configs/article.yaml"])):
+    for name, command in (("signals", ["signals", "liqbt/configs/quickstart.yaml"]),
+                          ("article", ["run", "liqbt/configs/article.yaml"]),
+                          ("sweep", ["sweep", "liqbt/configs/article.yaml"])):
         out = tmp_path_factory.mktemp(name)
         run_cli([*command, "--out", str(out)], out, snapshot)
         roots[name] = out

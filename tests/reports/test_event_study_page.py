@@ -29,7 +29,7 @@ event_study: {kinds: [RMP, QT], before: 5, after: 21, n_boot: 200}
 def liqbt(*args: str, snapshot: Path) -> subprocess.CompletedProcess:
     env = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": "/tmp",
            "LIQBT_SNAPSHOT": str(snapshot)}
-    return subprocess.run([sys.executable, "-m", "backtests.cli", *args], cwd=REPO, env=env,
+    return subprocess.run([sys.executable, "-m", "liqbt", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=300)
 
 
@@ -86,6 +86,6 @@ def test_liqbt_run_writes_the_page_when_the_config_asks(config_path, snapshot):
 
 
 def test_no_section_no_page(tmp_path):
-    result = SimpleNamespace(config=SimpleNamespace(event_study=None))
-    assert write_event_study_page(result, tmp_path, {}) is None
+    run = SimpleNamespace(result=SimpleNamespace(spec=SimpleNamespace(event_study=None)))
+    assert write_event_study_page(run, tmp_path, {}) is None
     assert list(tmp_path.iterdir()) == []

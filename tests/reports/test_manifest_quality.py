@@ -7,10 +7,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from backtests.config import RunConfig
 from feeds.instruments import InverseInstrument, TickerInstrument
 from feeds.panel import PointInTimePanel
-from reports.manifest import build_manifest
+from reports.manifest import ConfigRecord, build_manifest
 from tests.fakes import MemorySource, business_days
 
 
@@ -20,13 +19,9 @@ def test_manifest_lists_quality_issues_and_closures():
                                   "SPY": pd.Series(300.0, index=dates)})
     universe = {"equities": TickerInstrument(ticker="SPY"), "short_vol": InverseInstrument(
         inverse_of="VOL")}
-    config = RunConfig.model_validate({
-        "name": "t", "universe": {"equities": "SPY", "short_vol": {"inverse_of": "VOL"}},
-        "strategies": [{"name": "s", "rule": "buy_and_hold", "params": {"sleeve": "equities"}}]})
     panel = PointInTimePanel(source, universe)
-    result = SimpleNamespace(config=config, config_path=Path("t.yaml"), config_sha256="0" * 64,
-                             panel=panel)
-    manifest = build_manifest(result)
+    manifest = build_manifest(SimpleNamespace(panel=panel),
+                              ConfigRecord("t", Path("t.yaml"), "0" * 64, {"name": "t"}))
     (issue,) = manifest["data_quality"]
     assert (issue["id"], issue["check"], issue["date"], issue["action"]) == (
         "VOL", "jump", "2020-03-04", "warn")

@@ -8,11 +8,13 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from backtests.config import RunConfig
+from liqbt.config import RunConfig
+from liqbt.run import run_spec
 from reports.index_page import render_index
+from reports.manifest import ConfigRecord
 from reports.manifest_html import manifest_block, warnings_block
 from reports.outputs import PAGE_WRITERS, write_pages
-from reports.pages import PageLink, collect_links
+from reports.pages import PageLink, RunReport, collect_links
 from reports.plotly_assets import plotly_div, plotly_script_tag, write_plotly_asset
 
 MANIFEST = {
@@ -38,10 +40,11 @@ def _result():
                         "params": {"sleeve": "equities"}}]})
     metrics = {"total_return": 0.1, "cagr": 0.1, "sharpe": 1.0, "sortino": 1.2,
                "max_drawdown": -0.2, "calmar": 0.5, "volatility": 0.15, "turnover": 0.0}
-    return SimpleNamespace(
-        config=config, summary={"hold": metrics, "other": metrics},
+    result = SimpleNamespace(
+        spec=run_spec(config), summary={"hold": metrics, "other": metrics},
         benchmark_summary={"buy_and_hold_equities": metrics},
         benchmark_returns=lambda name: ("hold", pd.Series(dtype=float)))
+    return RunReport(result, config.report, ConfigRecord("t", Path("t.yaml"), "ab" * 32, {}))
 
 
 def test_manifest_block_carries_files_issues_closures_and_commit_state():

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from backtests.config import RunConfig
-from backtests.run import compute_configured_signals
+from liqbt.config import RunConfig
+from liqbt.run import compute_configured_signals
+from reports.manifest import ConfigRecord
 from reports.signals_outputs import write_signals_outputs
 from signals import SIGNALS
 
@@ -48,7 +49,8 @@ def every_signal_page(tmp_path_factory, real_panel) -> tuple[Path, RunConfig]:
         "strategies": [{"name": "hold", "rule": "buy_and_hold", "params": {"sleeve": "equities"}}]})
     out = tmp_path_factory.mktemp("page")
     signals = compute_configured_signals(config, real_panel)
-    write_signals_outputs(config, Path("all_signals.yaml"), "0" * 64, real_panel, signals, out)
+    record = ConfigRecord("all_signals", Path("all_signals.yaml"), "0" * 64, {})
+    write_signals_outputs(dict(config.signals), config.title, record, real_panel, signals, out)
     return out / "signals.html", config
 
 

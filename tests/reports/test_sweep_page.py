@@ -3,6 +3,8 @@ one-axis grid gets a line instead of a heatmap."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from backtests.sweep import prepare_sweep, run_configured_sweep
@@ -31,11 +33,11 @@ def test_heatmap_is_a_slice_through_the_winner(small_sweep):
 
 
 def test_one_axis_grid_renders_a_line(sweep_inputs, tmp_path):
-    config, panel, signals = sweep_inputs
-    sweep = config.sweep.model_copy(update={"grid": {"overweight": [0.2, 0.3, 0.4]},
+    spec, panel, signals = sweep_inputs
+    sweep = spec.sweep.model_copy(update={"grid": {"overweight": [0.2, 0.3, 0.4]},
                                             "parity_samples": 1})
     outcome = run_configured_sweep(prepare_sweep(
-        config.model_copy(update={"sweep": sweep, "walk_forward": None}), panel, signals),
+        replace(spec, sweep=sweep, walk_forward=None), panel, signals),
         tmp_path)
     page = render_sweep_page(outcome, "one axis", {"config_name": "t"}, "<script></script>")
     parsed = parse_page(page)

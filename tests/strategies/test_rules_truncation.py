@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backtests.config import load_config
-from backtests.run import build_panel, compute_configured_signals
+from liqbt.config import load_config
+from liqbt.run import build_panel, compute_configured_signals
 from strategies import RULES, StrategyContext, build_weights
 
 REPO = Path(__file__).resolve().parents[2]
-ARTICLE = REPO / "backtests" / "configs" / "article.yaml"
+ARTICLE = REPO / "liqbt" / "configs" / "article.yaml"
 # Around H.4.1 releases (Wed-Fri), FOMC/RMP days, quarter-ends, the 2018 VIX shock, 2019 repo spike.
 DATES = ["2011-01-05", "2018-02-05", "2018-02-06", "2019-09-17", "2019-09-18", "2019-10-11",
          "2019-10-15", "2020-03-16", "2022-05-04", "2022-09-30", "2025-12-10", "2025-12-11",

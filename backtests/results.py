@@ -1,0 +1,109 @@
+"""A backtest run as plain typed data: what it was asked to run (`RunSpec`), and what came out
+(`RunResult`), which the pages of the reports room read.
+
+`run_strategies` is the room's one entry point for a run: given the point-in-time panel and the
+computed signals, it builds every strategy's weights, simulates them in vectorbt and summarises
+them. Loading data, computing signals and writing pages are the application's job (`liqbt.run`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import pandas as pd
+
+from backtests.config import CostsSection, EventStudySection, ExecutionSection, execution_costs
+from backtests.engine import BacktestResult, simulate
+from backtests.metrics import summarise
+from backtests.verdict.config import VerdictSection
+from feeds.panel import PointInTimePanel
+from signals import SignalSection
+from strategies import StrategyContext, StrategySection, build_weights
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """The sections a run's backtests consume, already validated."""
+
+    name: str
+    strategies: tuple[StrategySection, ...]
+    signals: Mapping[str, SignalSection] = field(default_factory=dict)
+    benchmark: str | None = None
+    costs: CostsSection = CostsSection()
+    execution: ExecutionSection = ExecutionSection()
+    risk_free_annual: float = 0.0
+    verdict: VerdictSection | None = None
+    event_study: EventStudySection | None = None
+
+    def strategy(self, name: str) -> StrategySection:
+        return next(s for s in self.strategies if s.name == name)
+
+    def benchmark_of(self, strategy: StrategySection) -> str | None:
+        """The strategy or sleeve a strategy is compared with (its own, else the run's)."""
+        return strategy.benchmark or self.benchmark
+
+
+@dataclass
+class RunResult:
+    """Everything a report needs about one run."""
+
+    spec: RunSpec
+    panel: PointInTimePanel
+    signals: pd.DataFrame
+    strategies: dict[str, BacktestResult]
+    benchmarks: dict[str, pd.Series] = field(default_factory=dict)
+    summary: dict[str, dict] = field(default_factory=dict)
+    benchmark_summary: dict[str, dict] = field(default_factory=dict)
+    context: StrategyContext | None = None
+    verdict: list[dict] | None = None
+
+    def verdict_rows(self, progress: Progress = lambda message: None) -> list[dict] | None:
+        """The claims of the spec's `verdict:` section, evaluated once on first request (the
+        application asks while the tearsheets render, so the verdict does not delay them)."""
+        if self.verdict is None and self.spec.verdict is not None:
+            from backtests.verdict import evaluate_claims  # heavy (numba kernels): only when asked
+
+            self.verdict = evaluate_claims(self, self.spec.verdict, progress)
+        return self.verdict
+
+    def benchmark_returns(self, strategy_name: str) -> tuple[str, pd.Series] | None:
+        """(label, daily returns) of the benchmark a strategy is compared with."""
+        label = self.spec.benchmark_of(self.spec.strategy(strategy_name))
+        if label is None:
+            return None
+        if label in self.strategies:
+            return label, self.strategies[label].returns
+        return f"buy_and_hold_{label}", self.benchmarks[label]
+
+
+def sleeve_buy_and_hold(prices: pd.Series) -> pd.Series:
+    """Daily returns of holding a sleeve's total-return price path (0 on the first session)."""
+    return prices.pct_change().fillna(0.0)
+
+
+def run_strategies(spec: RunSpec, panel: PointInTimePanel, signals: dict[str, pd.Series],
+                   progress: Progress = lambda message: None) -> RunResult:
+    """Build each strategy's weights from the signals, simulate them and summarise the results;
+    sleeves used as benchmarks are held as buy-and-hold."""
+    context = StrategyContext.of_panel(panel, signals)
+    costs = execution_costs(spec.costs, spec.execution)
+    results: dict[str, BacktestResult] = {}
+    for strategy in spec.strategies:
+        progress(f"simulating {strategy.name}")
+        weights = build_weights(context, strategy.rule, strategy.params, strategy.rebalance)
+        results[strategy.name] = simulate(panel.sleeve_prices, weights, costs, panel.start_position)
+    window = panel.sleeve_prices.iloc[panel.start_position:]
+    benchmark_sleeves = {spec.benchmark_of(s) for s in spec.strategies} & set(panel.instruments)
+    benchmarks = {sleeve: sleeve_buy_and_hold(window[sleeve])
+                  for sleeve in sorted(benchmark_sleeves)}
+    rf = spec.risk_free_annual
+    summary = {name: summarise(result.returns, result.traded_fraction, rf)
+               for name, result in results.items()}
+    benchmark_summary = {f"buy_and_hold_{sleeve}": summarise(series, None, rf)
+                         for sleeve, series in benchmarks.items()}
+    signal_frame = pd.DataFrame(signals, index=panel.sessions).iloc[panel.start_position:]
+    return RunResult(spec, panel, signal_frame, results, benchmarks, summary, benchmark_summary,
+                     context)

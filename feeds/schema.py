@@ -1,0 +1,18 @@
+"""The base of every config model in liqbt: frozen, unknown keys rejected.
+
+Each room defines the pydantic models of the config sections it consumes (feeds: data, universe,
+quality; signals: signal specs; strategies: strategy specs; backtests: costs, execution, studies,
+verdict; reports: report) on this base, so a misspelt key is an error everywhere and a validated
+section cannot change after the edge has checked it. It lives in the leftmost room so every room can
+use it.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ConfigModel(BaseModel):
+    """A validated, immutable config section."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)

@@ -1,0 +1,68 @@
+"""Sweep checkpoints: atomic chunks listed in a keyed manifest; stale work is never resumed."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from backtests.sweep.chunks import ChunkResult
+from backtests.sweep.store import SweepCheckpoint, checkpoint_key, data_digest
+from feeds.errors import InputError
+
+
+def chunk(index: int, rows: int, windows: int = 2) -> ChunkResult:
+    rng = np.random.default_rng(index)
+    return ChunkResult(index, rng.normal(size=(rows, 8)), rng.uniform(size=rows),
+                       rng.normal(size=(rows, windows)))
+
+
+def test_chunks_round_trip_and_resume_lists_only_saved_files(tmp_path):
+    store = SweepCheckpoint(tmp_path, "k1", n_combos=11, chunk_size=4)
+    assert store.n_chunks == 3 and store.rows(2) == slice(8, 11)
+    store.open(resume=False)
+    saved = chunk(1, 4)
+    store.save(saved)
+    loaded = store.load(1)
+    for field in ("metrics", "final_value", "window_scores"):
+        assert np.array_equal(getattr(loaded, field), getattr(saved, field))
+    again = SweepCheckpoint(tmp_path, "k1", 11, 4)
+    again.open(resume=True)
+    assert again.done == {1} and again.todo() == [0, 2]
+    store.chunk_path(1).unlink()                       # listed but gone: recomputed
+    again.open(resume=True)
+    assert again.todo() == [0, 1, 2]
+
+
+def test_other_work_is_refused_on_resume_and_cleared_otherwise(tmp_path):
+    store = SweepCheckpoint(tmp_path, "k1", 8, 4)
+    store.open(resume=False)
+    store.save(chunk(0, 4))
+    with pytest.raises(InputError, match="key mismatch"):
+        SweepCheckpoint(tmp_path, "k2", 8, 4).open(resume=True)
+    fresh = SweepCheckpoint(tmp_path, "k2", 8, 4)
+    fresh.open(resume=False)
+    assert not store.chunk_path(0).exists()
+    assert json.loads(fresh.manifest_path.read_text())["done"] == []
+
+
+def test_a_short_chunk_file_is_an_error_not_silently_used(tmp_path):
+    store = SweepCheckpoint(tmp_path, "k", 8, 4)
+    store.open(resume=False)
+    store.save(chunk(0, 3))
+    with pytest.raises(InputError, match="3 rows where 4 were expected"):
+        store.load(0)
+
+
+def test_keys_and_data_digests_change_with_their_inputs():
+    assert checkpoint_key({"a": 1}) == checkpoint_key({"a": 1}) != checkpoint_key({"a": 2})
+    sessions = pd.bdate_range("2020-01-01", periods=5)
+    prices = pd.DataFrame({"x": [1.0, 2, 3, 4, 5]}, index=sessions)
+    signals = {"s": pd.Series(["a", "b", "a", "b", "a"], index=sessions)}
+    base = data_digest(sessions, prices, None, signals, 0)
+    assert base == data_digest(sessions, prices.copy(), None, signals, 0)
+    assert base != data_digest(sessions, prices * 1.0000001, None, signals, 0)
+    assert base != data_digest(sessions, prices, None, {"s": signals["s"].replace("b", "c")}, 0)
+    assert base != data_digest(sessions, prices, None, signals, 1)

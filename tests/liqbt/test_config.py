@@ -1,0 +1,106 @@
+"""Config validation: every problem is one line naming file, line, field path and what is allowed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from liqbt.config import ConfigError, load_config
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = """\
+name: t
+data: {start: 2010-01-04, end: 2012-12-31}
+universe: {equities: SPY, gold: {ticker: GLD}}
+signals:
+  regime: {fn: liquidity_regime, params: {weeks: 4}}
+strategies:
+  - name: alloc
+    rule: liquidity_regime
+    params:
+      regime_signal: regime
+      weights: {neutral: {equities: 0.5, gold: 0.5}}
+  - {name: spy, rule: buy_and_hold, rebalance: once, params: {sleeve: equities}}
+benchmark: spy
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(text)
+    return path
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    return caught.value.lines
+
+
+def test_good_config_loads(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    assert config.universe["gold"].ticker == "GLD" and config.execution.lag_days == 1
+
+
+def test_misspelt_key_names_file_line_path_and_allowed_keys(tmp_path):
+    (line,) = problems(tmp_path, GOOD.replace("data: {start", "data: {strat"))
+    assert line.startswith(f"{tmp_path / 'config.yaml'}:2: data.strat: unknown key 'strat'")
+    assert "allowed keys here: snapshot, start, end" in line
+
+
+def test_unknown_sleeve_in_rule_params_is_pointed_at(tmp_path):
+    (line,) = problems(tmp_path, GOOD.replace("{equities: 0.5, gold: 0.5}", "{equities: 0.5, gld: 0.5}"))
+    assert "strategies.0.params.weights.neutral.gld: unknown sleeve 'gld'" in line
+    assert "the universe has: equities, gold" in line and ":11:" in line
+
+
+def test_end_before_start(tmp_path):
+    (line,) = problems(tmp_path, GOOD.replace("end: 2012-12-31", "end: 2009-12-31"))
+    assert "data: end 2009-12-31 is not after start 2010-01-04" in line
+
+
+def test_signal_params_unknown_signal_fn_and_lag_are_checked(tmp_path):
+    text = (GOOD.replace("params: {weeks: 4}", "params: {weeks: 4, z_wks: 9}")
+            .replace("benchmark: spy", "benchmark: spy\nexecution: {lag_days: 0}"))
+    lines = problems(tmp_path, text)
+    assert any("signals.regime.params.z_wks: unknown key 'z_wks'" in line and "z_weeks" in line
+               for line in lines)
+    assert any("execution.lag_days: Input should be greater than or equal to 1" in line for line in lines)
+
+
+def test_invalid_yaml_reports_the_line(tmp_path):
+    (line,) = problems(tmp_path, GOOD.replace("name: t", "name: [t"))
+    assert "invalid YAML" in line
+
+
+def _cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "liqbt", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_validate_cli_prints_one_line_per_problem_and_exits_2(tmp_path):
+    bad = (GOOD.replace("data: {start", "data: {strat").replace("end: 2012-12-31", "end: 2009-01-01")
+           .replace("{equities: 0.5, gold: 0.5}", "{equities: 0.5, gld: 0.5}"))
+    path = write(tmp_path, bad.replace("{strat: 2010-01-04, end: 2009-01-01}",
+                                       "{strat: 2010-01-04, start: 2010-01-04, end: 2009-01-01}"))
+    done = _cli("validate", str(path))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert "Traceback" not in done.stderr
+    assert len(lines) == 3
+    assert any("data.strat: unknown key" in line for line in lines)
+    assert any("end 2009-01-01 is not after start" in line for line in lines)
+    assert any("unknown sleeve 'gld'" in line for line in lines)
+    done = _cli("validate", str(write(tmp_path, GOOD.replace("gold: 0.5}", "gld: 0.5}"))))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert "unknown sleeve 'gld'" in done.stderr
+
+
+def test_validate_cli_ok_and_missing_file(tmp_path):
+    assert _cli("validate", "liqbt/configs/quickstart.yaml").returncode == 0
+    done = _cli("validate", str(tmp_path / "missing.yaml"))
+    assert done.returncode == 2 and "config file not found" in done.stderr
+    assert "Traceback" not in done.stderr
