@@ -15,7 +15,7 @@ import pandas as pd
 
 from backtests.config import CostsSection, EventStudySection, ExecutionSection, execution_costs
 from backtests.engine import BacktestResult, simulate
-from backtests.metrics import summarise
+from backtests.metrics import daily_risk_free, summarise
 from backtests.verdict.config import VerdictSection
 from feeds.panel import PointInTimePanel
 from signals import SignalSection
@@ -68,6 +68,12 @@ class RunResult:
 
             self.verdict = evaluate_claims(self, self.spec.verdict, progress)
         return self.verdict
+
+    def risk_free_returns(self) -> pd.Series:
+        """The daily risk-free return over the backtest sessions: what Sharpe ratios on the pages
+        are measured in excess of (today the constant `spec.risk_free_annual`)."""
+        sessions = self.panel.sessions[self.panel.start_position:]
+        return pd.Series(daily_risk_free(self.spec.risk_free_annual), index=sessions)
 
     def benchmark_returns(self, strategy_name: str) -> tuple[str, pd.Series] | None:
         """(label, daily returns) of the benchmark a strategy is compared with."""
