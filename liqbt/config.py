@@ -29,7 +29,7 @@ from strategies.config import NAME_PATTERN, StrategySection
 class RunConfig(ConfigModel):
     name: str = Field(pattern=NAME_PATTERN)
     data: DataSection = DataSection()
-    universe: dict[str, InstrumentField]
+    universe: dict[str, InstrumentField] = Field(min_length=1)
     signals: dict[str, SignalSection] = Field(default_factory=dict)
     strategies: list[StrategySection] = Field(min_length=1)
     benchmark: str | None = Field(None, description="strategy or sleeve every tearsheet compares to")
@@ -65,7 +65,8 @@ class ConfigError(Exception):
 
 def load_config(path: str | Path) -> RunConfig:
     """Read, validate and cross-check a run config; raise ConfigError listing every problem."""
-    from liqbt.config_checks import check_references, parse_yaml, pydantic_problems
+    from liqbt.config_checks import check_references, pydantic_problems
+    from liqbt.config_yaml import parse_yaml
 
     path = Path(path)
     raw, locate = parse_yaml(path)

@@ -9,63 +9,27 @@ import typing
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from feeds.config import DataSection
-from feeds.errors import LiqbtError
+from feeds.errors import LiqbtError, shown
 from feeds.instruments import INSTRUMENT_KINDS
 from liqbt.config import ConfigError, RunConfig
 from liqbt.config_checks_studies import check_studies
+from liqbt.config_yaml import Locate, dotted, nonfinite_message
 from signals import get_signal
 from strategies import get_rule
 
-Locate = Callable[[tuple], int | None]
 
-
-def parse_yaml(path: Path) -> tuple[Any, Locate]:
-    """Safe-load `path`; also return a function mapping a field path to its line number."""
-    if not path.is_file():
-        raise ConfigError([f"{path}: config file not found; pass the path of a YAML run config "
-                           "(e.g. liqbt/configs/quickstart.yaml)"])
-    text = path.read_text(encoding="utf-8")
-    try:
-        raw = yaml.safe_load(text)
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError([f"{where}: invalid YAML: {problem}"]) from None
-    if not isinstance(raw, dict):
-        raise ConfigError([f"{path}: a run config is a YAML mapping with keys name, data, universe, "
-                           "signals, strategies, benchmark, costs, execution, report"])
-
-    def locate(loc: tuple) -> int | None:
-        node, line = root, None
-        for key in loc:
-            if isinstance(node, yaml.MappingNode):
-                match = next(((k, v) for k, v in node.value if k.value == str(key)), None)
-                if match is None:
-                    break
-                line, node = match[0].start_mark.line + 1, match[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-                node = node.value[key]
-                line = node.start_mark.line + 1
-            else:
-                break
-        return line
-
-    return raw, locate
+#: Largest grid of a verdict claim: the walk-forward keeps K x sessions daily returns in memory
+#: (1,000 x 6,000 sessions x 8 bytes = 48 MB) and the claims are meant to be small specification
+#: sets (DESIGN.md), not sweeps.
+MAX_CLAIM_GRID = 1_000
 
 
 def _where(path: Path, locate: Locate, loc: tuple) -> str:
     line = locate(loc)
     return f"{path}:{line}" if line else str(path)
-
-
-def _dotted(loc: tuple) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
 
 
 def _resolve(annotation: Any) -> Any:
@@ -113,12 +77,14 @@ def pydantic_problems(exc: ValidationError, path: Path, locate: Locate,
             tags = [part for part in error["loc"] if _is_union_tag(part)]
             owner = INSTRUMENT_KINDS[tags[-1]] if tags else _owner(model, loc[len(prefix):])
             allowed = ", ".join(owner.model_fields) if owner else "see the documented schema"
-            message = f"unknown key '{loc[-1]}'; allowed keys here: {allowed}"
+            message = f"unknown key {shown(loc[-1], 40)}; allowed keys here: {allowed}"
         elif error["type"] == "missing":
             message = f"required field '{loc[-1]}' is missing"
+        elif error["type"] == "finite_number":
+            message = nonfinite_message(error["input"])
         elif error["type"] == "literal_error":
-            message = f"{message} (got {error['input']!r})"
-        lines.append(f"{_where(path, locate, loc)}: {_dotted(loc)}: {message}")
+            message = f"{message} (got {shown(error['input'])})"
+        lines.append(f"{_where(path, locate, loc)}: {dotted(loc)}: {message}")
     return lines
 
 
@@ -147,6 +113,16 @@ def _as_dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    """`value` when it is a string: a name of another type is the schema check's to report,
+    and cross-references only look names up."""
+    return value if isinstance(value, str) else None
+
+
 def _date_order_problem(raw: dict) -> str | None:
     data = _as_dict(raw.get("data"))
     try:
@@ -163,25 +139,27 @@ def check_references(raw: dict, path: Path, locate: Locate) -> list[str]:
     problems: list[str] = []
     sleeves = sorted(_as_dict(raw.get("universe")))
     signal_sections = _as_dict(raw.get("signals"))
-    strategies = [s for s in (raw.get("strategies") or []) if isinstance(s, dict)]
+    strategies = [s for s in _as_list(raw.get("strategies")) if isinstance(s, dict)]
     names = [str(s.get("name")) for s in strategies]
     targets = f"use a strategy ({', '.join(names)}) or a sleeve ({', '.join(sleeves)})"
 
     def report(loc: tuple, message: str) -> None:
-        problems.append(f"{_where(path, locate, loc)}: {_dotted(loc)}: {message}")
+        problems.append(f"{_where(path, locate, loc)}: {dotted(loc)}: {message}")
 
     if (order := _date_order_problem(raw)) is not None:
         report(("data",), order)
 
     for signal_name, section in signal_sections.items():
         loc = ("signals", signal_name)
-        if not isinstance(section, dict) or "fn" not in section:
+        if not isinstance(section, dict) or _text(section.get("fn")) is None:
             continue
         try:
             definition = get_signal(section["fn"])
         except LiqbtError as exc:
             report(loc + ("fn",), str(exc))
             continue
+        if not isinstance(section.get("params") or {}, dict):
+            continue  # the schema check reports it
         try:
             definition.params.model_validate(section.get("params") or {})
         except ValidationError as exc:
@@ -191,13 +169,13 @@ def check_references(raw: dict, path: Path, locate: Locate) -> list[str]:
         loc = ("strategies", index)
         raw_params = strategy.get("params") or {}
         if names.count(str(strategy.get("name"))) > 1:
-            report(loc + ("name",), f"strategy name '{strategy.get('name')}' is used twice; "
+            report(loc + ("name",), f"strategy name {shown(strategy.get('name'))} is used twice; "
                    "names must be unique")
-        benchmark = strategy.get("benchmark")
+        benchmark = _text(strategy.get("benchmark"))
         if benchmark and benchmark not in set(names) | set(sleeves):
-            report(loc + ("benchmark",), f"unknown benchmark '{benchmark}'; {targets}")
-        if "rule" not in strategy:
-            continue
+            report(loc + ("benchmark",), f"unknown benchmark {shown(benchmark)}; {targets}")
+        if _text(strategy.get("rule")) is None or not isinstance(raw_params, dict):
+            continue  # the schema check reports a missing or mistyped rule or params
         try:
             definition = get_rule(strategy["rule"])
         except LiqbtError as exc:
@@ -211,15 +189,15 @@ def check_references(raw: dict, path: Path, locate: Locate) -> list[str]:
         for sleeve in sorted(params.sleeves_referenced() - set(sleeves)):
             where = (_find_key_paths(raw_params, sleeve) or [()])[0]
             report(loc + ("params",) + where,
-                   f"unknown sleeve '{sleeve}'; the universe has: {', '.join(sleeves)}")
+                   f"unknown sleeve {shown(sleeve)}; the universe has: {', '.join(sleeves)}")
         for name in sorted(params.signals_referenced() - set(signal_sections)):
             where = (_find_key_paths(raw_params, name) or [()])[0]
-            report(loc + ("params",) + where, f"unknown signal '{name}'; configured signals: "
+            report(loc + ("params",) + where, f"unknown signal {shown(name)}; configured signals: "
                    f"{', '.join(sorted(signal_sections)) or 'none (add a signals: section)'}")
 
-    benchmark = raw.get("benchmark")
+    benchmark = _text(raw.get("benchmark"))
     if benchmark and benchmark not in set(names) | set(sleeves):
-        report(("benchmark",), f"unknown benchmark '{benchmark}'; {targets}")
+        report(("benchmark",), f"unknown benchmark {shown(benchmark)}; {targets}")
     check_verdict(raw, strategies, sleeves, signal_sections, report)
     check_studies(raw, report)
     return problems
@@ -229,24 +207,25 @@ def check_verdict(raw: dict, strategies: list[dict], sleeves: list[str], signals
                   report: Callable[[tuple, str], None]) -> None:
     """The `verdict:` section names strategies, sleeves and signals that exist, and grids over
     numeric parameters of the claim's rule; each problem goes through `report`."""
-    from strategies.grid import numeric_fields
+    from strategies.grid import check_grid_size, numeric_fields
 
     verdict = _as_dict(raw.get("verdict"))
-    rules = {str(s.get("name")): s.get("rule") for s in strategies}
+    rules = {str(s.get("name")): _text(s.get("rule")) for s in strategies}
     names = sorted(rules)
 
     def known(loc: tuple, value: Any, allowed: list[str], what: str) -> None:
-        if value is not None and value not in allowed:
-            report(loc, f"unknown {what} '{value}'; choose one of: {', '.join(allowed) or 'none'}")
+        if _text(value) is not None and value not in allowed:
+            report(loc, f"unknown {what} {shown(value)}; choose one of: "
+                   f"{', '.join(allowed) or 'none'}")
 
     known(("verdict", "risk_free_sleeve"), verdict.get("risk_free_sleeve"), sleeves, "sleeve")
-    for index, claim in enumerate(verdict.get("claims") or []):
+    for index, claim in enumerate(_as_list(verdict.get("claims"))):
         if not isinstance(claim, dict):
             continue
         loc = ("verdict", "claims", index)
         for key in ("pace_signal", "stress_signal"):
             known(loc + (key,), claim.get(key), sorted(signals), "signal")
-        for position, sleeve in enumerate(claim.get("sleeves") or []):
+        for position, sleeve in enumerate(_as_list(claim.get("sleeves"))):
             known(loc + ("sleeves", position), sleeve, sleeves, "sleeve")
         for sub, backtest in ((), claim), (("rule_claim",), _as_dict(claim.get("rule_claim"))):
             if backtest.get("test") != "backtest":
@@ -254,13 +233,20 @@ def check_verdict(raw: dict, strategies: list[dict], sleeves: list[str], signals
             known(loc + sub + ("strategy",), backtest.get("strategy"), names, "strategy")
             known(loc + sub + ("benchmark",), backtest.get("benchmark"), names + ["risk_free"],
                   "benchmark (a strategy or risk_free)")
-            rule_name = rules.get(backtest.get("strategy"))
+            rule_name = rules.get(_text(backtest.get("strategy")))
             if rule_name is None:
                 continue
             try:
                 numeric = numeric_fields(get_rule(rule_name).params)
             except LiqbtError:
                 continue
-            for axis in _as_dict(backtest.get("grid")):
+            grid = {axis: values for axis, values in _as_dict(backtest.get("grid")).items()
+                    if isinstance(values, list)}
+            for axis in grid:
                 known(loc + sub + ("grid", axis), axis, numeric,
                       f"grid parameter of rule {rule_name}")
+            try:
+                check_grid_size(grid, MAX_CLAIM_GRID, "this claim's grid")
+            except LiqbtError as exc:
+                report(loc + sub + ("grid",), f"{exc} (a claim keeps every combination's daily "
+                       "returns in memory)")

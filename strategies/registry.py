@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from feeds.errors import InputError
+from feeds.errors import InputError, shown
 from feeds.schema import ConfigModel
 from strategies.context import StrategyContext
 from strategies.decisions import Decisions
@@ -65,7 +65,7 @@ def get_rule(name: str) -> RuleDef:
     try:
         return RULES[name]
     except KeyError:
-        raise InputError(f"unknown rule '{name}': choose one of {', '.join(sorted(RULES))}") from None
+        raise InputError(f"unknown rule {shown(name)}: choose one of {', '.join(sorted(RULES))}") from None
 
 
 def build_weight_grid(context: StrategyContext, rule_name: str,

@@ -104,3 +104,27 @@ def test_validate_cli_ok_and_missing_file(tmp_path):
     done = _cli("validate", str(tmp_path / "missing.yaml"))
     assert done.returncode == 2 and "config file not found" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_grids_too_large_to_build_are_refused_when_the_config_is_read(tmp_path):
+    """Counted at config time, for the sweep grid and for each claim's grid (claims keep every
+    combination's daily returns in memory, so their limit is much lower)."""
+    from liqbt.config_checks import MAX_CLAIM_GRID
+    from strategies.grid import MAX_GRID_COMBINATIONS
+
+    axis = "[" + ", ".join(f"{0.001 * i:.3f}" for i in range(101)) + "]"
+    text = (REPO / "liqbt" / "configs" / "article.yaml").read_text()
+    head, sweep = text.split("\nsweep:\n", 1)
+    rest = sweep[sweep.index("\n  metric:"):]
+    big = (f"{head}\nsweep:\n  strategy: gold\n  grid: {{base_weight: {axis}, overweight: {axis}, "
+           f"rising_above: {axis}}}{rest}")
+    lines = problems(tmp_path, big)
+    assert len(lines) == 1
+    assert (f"sweep.grid: the sweep grid has 1,030,301 combinations (101 base_weight x 101 "
+            f"overweight x 101 rising_above); at most {MAX_GRID_COMBINATIONS:,}") in lines[0]
+    claim = text.replace("grid: {overweight: [0.2, 0.3, 0.4], rising_above: [0.0, 0.5, 1.0]}",
+                         f"grid: {{overweight: {axis}, rising_above: {axis}}}")
+    assert claim != text
+    lines = problems(tmp_path, claim)
+    assert len(lines) == 1 and f"this claim's grid has 10,201 combinations" in lines[0]
+    assert f"at most {MAX_CLAIM_GRID:,}" in lines[0]

@@ -100,3 +100,32 @@ def test_every_combination_is_checked_when_parameters_constrain_each_other(ctx):
     with pytest.raises(InputError, match=r"token_max=40, large_min=30: token_max \(40\) must be below"):
         build_weight_grid(ctx, "rmp_scenarios", params, "monthly",
                           {"token_max": [5, 40], "large_min": [30, 60]})
+
+
+def test_the_numpy_product_is_itertools_product_in_the_same_order():
+    from strategies.grid import product_columns
+
+    axes = [np.array([1.0, 2.0, 3.0]), np.array([10.0, 20.0]), np.array([0.5, 0.25, 0.0, -1.0])]
+    columns = product_columns(axes)
+    assert list(zip(*columns)) == list(itertools.product(*axes))
+
+
+def test_a_grid_too_large_to_build_is_refused_with_its_count_before_anything_is_built(ctx):
+    import time
+
+    from strategies.grid import MAX_GRID_COMBINATIONS
+
+    values = [round(0.001 * i, 3) for i in range(1000)]
+    started = time.perf_counter()
+    with pytest.raises(InputError, match=r"the grid has 1,000,000,000 combinations \(1,000 "
+                                         r"base_weight x 1,000 overweight x 1,000 rising_above\); "
+                                         rf"at most {MAX_GRID_COMBINATIONS:,} are built"):
+        build_weight_grid(ctx, "gold", GOLD, "monthly", {"base_weight": values,
+                                                         "overweight": values,
+                                                         "rising_above": values})
+    assert time.perf_counter() - started < 1.0  # counted, not built
+
+
+def test_a_value_repeated_on_an_axis_is_refused(ctx):
+    with pytest.raises(InputError, match="grid axis 'overweight' lists 0.3 more than once"):
+        build_weight_grid(ctx, "gold", GOLD, "monthly", {"overweight": [0.2, 0.3, 0.30]})
