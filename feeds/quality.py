@@ -10,7 +10,11 @@ the panel wraps its source in `CheckedSource` — and apply uniformly. Checks:
   missing day means zero take-up);
 - `jump`: a one-day move beyond `max_abs_daily_return` (prices and index levels only);
 - `weekend`: a price stamped on a Saturday or Sunday (no exchange trades then; such a row would
-  become a fake session of the run); on `warn` the row is dropped.
+  become a fake session of the run); on `warn` the row is dropped;
+- `non_numeric`: a cell that is text, not a number (empty cells are just missing); the row is
+  dropped (the file, line and text are in the issue);
+- `non_finite`: an infinite value (`inf` in a CSV); the row is dropped (it would turn every
+  metric after it into NaN).
 
 Each issue is `warn` (one log line on the `liqbt.quality` logger, run continues), `fail` (DataError)
 or `off`, per config: `data.quality.on_issue`, per check `checks:`, per ticker/series `overrides:`.
@@ -32,7 +36,7 @@ import pandas as pd
 from pydantic import BeforeValidator, Field
 
 from feeds.catalog import SeriesSpec
-from feeds.errors import DataError
+from feeds.errors import DataError, shown
 from feeds.schema import ConfigModel
 
 logger = logging.getLogger("liqbt.quality")
@@ -43,9 +47,14 @@ def _yaml_off(value: Any) -> Any:
     return "off" if value is False else value
 
 
-Check = Literal["duplicated_dates", "unsorted_index", "non_positive", "gap", "jump", "weekend"]
+Check = Literal["duplicated_dates", "unsorted_index", "non_positive", "gap", "jump", "weekend",
+                "non_numeric", "non_finite"]
 Action = Annotated[Literal["warn", "fail", "off"], BeforeValidator(_yaml_off)]
 MAX_LINES_PER_CHECK = 3
+#: `Series.attrs` key where a source lists cells of the loaded column that were not numbers:
+#: [(date, "FILE line N, column C", text), ...] (the source has dropped those rows).
+UNPARSED = "liqbt_unparsed_cells"
+INFINITE = "liqbt_infinite_cells"  # the same for infinite values (which stay in the series)
 
 
 class QualityOverride(ConfigModel):
@@ -160,6 +169,16 @@ def find_issues(values: pd.Series, series_id: str, kind: str, policy: QualityPol
     def add(check: str, stamp: Any, detail: str, note: str = "data left as is") -> None:
         found.append(QualityIssue(check, series_id, kind, _day(stamp), detail, note=note,
                                   origin=origin))
+
+    for stamp, where, text in values.attrs.get(UNPARSED, ()):
+        add("non_numeric", stamp, f"{shown(text)} on {_day(stamp)} is not a number ({where})",
+            "row dropped")
+    infinite = np.isinf(values.to_numpy(dtype=float))
+    where = {stamp: f" ({place})" for stamp, place, _ in values.attrs.get(INFINITE, ())}
+    for stamp, value in values[infinite].items():
+        add("non_finite", stamp, f"value {value} on {_day(stamp)} is not finite"
+            f"{where.get(stamp, '')}", "row dropped")
+    values = values[~infinite]  # never usable, whatever the policy says
 
     if not values.index.is_monotonic_increasing:
         order = np.flatnonzero(np.diff(values.index.values.astype("datetime64[D]")).astype(int) < 0)

@@ -14,10 +14,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from feeds.catalog import SeriesSpec
 from feeds.errors import DataError, InputError
+from feeds.quality import INFINITE, UNPARSED
 
 
 @dataclass(frozen=True)
@@ -69,17 +71,36 @@ class SnapshotSource:
         return self._path(spec.folder, spec.id).is_file()
 
     def observations(self, spec: SeriesSpec) -> pd.Series:
-        """Stamped observations of `spec` in its native units, NaN rows dropped."""
+        """Stamped observations of `spec` in its native units, empty rows dropped; cells that
+        are not numbers are dropped too and listed for the quality checks (`UNPARSED`)."""
         column = "adj_close" if spec.folder == "prices" else "value"
         frame = self._read(spec.folder, spec.id, what=f"series '{spec.id}'",
                            fetch_hint=f"--series {spec.id}", column=column)
-        return pd.to_numeric(frame[column], errors="coerce").dropna().rename(spec.id)
+        return self._numbers(frame, spec.folder, spec.id, column)
 
     def prices(self, ticker: str) -> pd.Series:
         """Dividend- and split-adjusted closes of `ticker` (the total-return price path)."""
         frame = self._read("prices", ticker, what=f"ticker '{ticker}'",
                            fetch_hint=f"--tickers {ticker}", column="adj_close")
-        return pd.to_numeric(frame["adj_close"], errors="coerce").dropna().rename(ticker)
+        return self._numbers(frame, "prices", ticker, "adj_close")
+
+    def _numbers(self, frame: pd.DataFrame, folder: str, name: str, column: str) -> pd.Series:
+        """`column` as numbers. Empty cells (and pandas' missing markers: NA, NaN, ...) are
+        missing data; any other text that is not a number is a data-quality issue, not a
+        silently dropped row: (date, file line, text) per cell in `attrs[UNPARSED]` (and
+        infinite values, kept for the checks to drop, in `attrs[INFINITE]`)."""
+        raw = frame[column]
+        values = pd.to_numeric(raw, errors="coerce")
+
+        def cells(mask: pd.Series) -> list[tuple]:
+            lines = np.flatnonzero(mask.to_numpy()) + 2  # 1-based, after the header line
+            return [(stamp, f"{folder}/{name}.csv line {line}, column {column}", text)
+                    for (stamp, text), line in zip(raw[mask].items(), lines)]
+
+        unparsed, infinite = cells(values.isna() & raw.notna()), cells(np.isinf(values))
+        values = values.dropna().rename(name)
+        values.attrs.update({UNPARSED: unparsed, INFINITE: infinite})
+        return values
 
     def files_used(self) -> list[FileRecord]:
         return [self._records[path] for path in sorted(self._records)]
@@ -103,6 +124,7 @@ class SnapshotSource:
         try:
             raw = path.read_bytes()
             frame = pd.read_csv(io.BytesIO(raw), index_col="date", parse_dates=["date"],
+                                encoding="utf-8-sig",
                                 date_format="%Y-%m-%d")
         except OSError as exc:
             raise DataError(f"{path}: cannot read it ({exc.strerror})") from None

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from feeds.window import window_record
+
 PACKAGES = ("liqbt", "vectorbt", "numpy", "pandas", "numba", "quantstats", "yfinance", "fredapi",
             "pyarrow", "plotly", "matplotlib", "scipy", "pydantic", "PyYAML", "typer", "rich",
             "tenacity")
@@ -70,6 +72,7 @@ def panel_manifest(config: ConfigRecord, panel, window: pd.DatetimeIndex) -> dic
         "data_files": [record.as_dict() for record in panel.files_used()],
         "data_quality": [issue.as_dict() for issue in panel.quality_issues],
         "sleeve_closures": panel.sleeve_closures(),
+        "window": window_record(panel),
         "packages": package_versions(),
         "git_commit": git_commit(),
         "git_dirty": git_dirty(),

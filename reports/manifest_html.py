@@ -4,7 +4,8 @@
 keys are left out) as one <section id="liqbt-manifest">: config name, path and sha256, backtest
 sessions, data source, git commit, every data file read with its date range and sha256, every
 data-quality issue found (allowed ones too), sleeves closed by design, package versions.
-`warnings_block` is the short list a reader should see first (issues not allow-listed, closures).
+`warnings_block` is the short list a reader should see first (a shortened backtest window, issues
+not allow-listed, closures).
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ def manifest_block(manifest: dict) -> str:
         f"git <code>{_text(commit)}</code>"
         + (f"; created {_text(manifest['created_utc'])} UTC" if manifest.get("created_utc") else ""),
     ]
+    for note in (manifest.get("window") or {}).get("shortened", []):
+        lines.append(f"window shortened: {_text(note)}")
     if manifest.get("data_source"):
         lines.append(f"data source {_text(manifest['data_source'])}")
     parts = ["<h3>liqbt manifest</h3>", "<p>" + "<br>".join(lines) + "</p>"]
@@ -93,9 +96,13 @@ def warnings_block(manifest: dict) -> str:
     allow-listed, and sleeves closed during the backtest (e.g. an inverse-VIX product that died)."""
     issues = [i for i in manifest.get("data_quality", []) if i.get("action") != "allowed"]
     closures = manifest.get("sleeve_closures", {})
-    if not issues and not closures:
+    shortened = (manifest.get("window") or {}).get("shortened", [])
+    if not issues and not closures and not shortened:
         return '<section id="warnings"><p>No data-quality warnings; no sleeve closed.</p></section>'
     parts = ['<section id="warnings"><h2>Warnings</h2>']
+    if shortened:
+        parts.append("<p>The backtest window is shorter than the one asked for:</p><ul>"
+                     + "".join(f"<li>{_text(note)}</li>" for note in shortened) + "</ul>")
     if issues:
         parts.append(f"<p>{len(issues)} data-quality issue(s) (allow-listed ones are in the "
                      "manifest below):</p>" + _issues_table(issues, "warning-issues"))

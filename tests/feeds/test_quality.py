@@ -173,3 +173,43 @@ def test_the_real_ief_saturday_row_does_not_become_a_session(snapshot):
                              start=pd.Timestamp("2026-01-02"))
     assert (panel.sessions.day_of_week < 5).all()
     assert any(i.check == "weekend" and i.date == "2026-08-15" for i in panel.quality_issues)
+
+
+def _snapshot_prices(tmp_path, cells: list[str]) -> SnapshotSource:
+    (tmp_path / "prices").mkdir(exist_ok=True)
+    rows = "".join(f"{day.date()},1,1,1,1,{cell},1\n"
+                   for day, cell in zip(business_days("2020-01-06", len(cells)), cells))
+    (tmp_path / "prices" / "X.csv").write_text("date,open,high,low,close,adj_close,volume\n" + rows)
+    return SnapshotSource(tmp_path)
+
+
+def test_a_cell_that_is_not_a_number_is_an_issue_with_file_line_and_text(tmp_path, caplog):
+    """Empty cells are missing data; text that is not a number was dropped without a word."""
+    caplog.set_level(logging.WARNING, logger="liqbt.quality")
+    source = _snapshot_prices(tmp_path, ["10", "", "abc", "\"1,234.5\"", "11"])
+    checked = CheckedSource(source, QualityPolicy())
+    assert checked.prices("X").tolist() == [10.0, 11.0]
+    assert [(i.check, i.date, i.action, i.note) for i in checked.issues] == [
+        ("non_numeric", "2020-01-08", "warn", "row dropped"),
+        ("non_numeric", "2020-01-09", "warn", "row dropped")]
+    assert "'abc' on 2020-01-08 is not a number (prices/X.csv line 4, column adj_close)" in \
+        checked.issues[0].detail
+    assert len(_warnings(caplog)) == 2
+    with pytest.raises(DataError, match=r"data quality fail: .*'abc' .*\(prices/X.csv line 4"):
+        CheckedSource(source, QualityPolicy(checks={"non_numeric": "fail"})).prices("X")
+
+
+def test_an_infinite_price_is_dropped_and_said_not_passed_on_as_null_metrics(tmp_path):
+    source = _snapshot_prices(tmp_path, ["10", "inf", "11", "-inf", "12"])
+    checked = CheckedSource(source, QualityPolicy())
+    loaded = checked.prices("X")
+    assert loaded.tolist() == [10.0, 11.0, 12.0] and np.isfinite(loaded).all()
+    assert [(i.check, i.date) for i in checked.issues] == [("non_finite", "2020-01-07"),
+                                                            ("non_finite", "2020-01-09")]
+    assert "(prices/X.csv line 3, column adj_close)" in checked.issues[0].detail
+    with pytest.raises(DataError, match="value inf on 2020-01-07 is not finite"):
+        CheckedSource(source, QualityPolicy(on_issue="fail")).prices("X")
+    # Whatever the source: an infinite value never reaches the panel.
+    memory, _ = _load(pd.Series([1.0, np.inf, 2.0], index=business_days("2020-01-06", 3)),
+                      checks={"non_finite": "off"})
+    assert memory.tolist() == [1.0, 2.0]
