@@ -9,7 +9,8 @@ Layout mirrors a snapshot directory (so export is a format change, not a remappi
 Each file carries its provenance in the parquet schema metadata (key `liqbt`): id, folder, vintage,
 source, host, fetched_at (UTC), first/last date, rows, and the sha256 of the data (its CSV form,
 checked on every read). Writes go to a temp file beside the target and `os.replace` it
-(feeds/atomic.py), so a crash mid-write leaves the previous good file in place.
+(feeds/atomic.py), so a crash mid-write leaves the previous good file in place; a read opens the
+file once and parses and checksums those bytes, so a reader sees one whole version.
 
 ROOT: `--cache-dir`, else env LIQBT_CACHE_DIR, else $XDG_CACHE_HOME/liqbt, else ~/.cache/liqbt.
 """
@@ -145,10 +146,16 @@ class ParquetCache:
     def read(self, key: CacheKey) -> Cached | None:
         """The cached data of `key`, or None when not cached; checksum verified."""
         path = self.path(key)
-        if not path.is_file():
+        try:  # opened once: parse and checksum the same bytes, even while a fetch replaces it
+            data = path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
             return None
+        except OSError as exc:
+            raise DataError(f"cache file {path} is unreadable ({exc.strerror}): check its "
+                            "permissions, or delete it and run "
+                            f"`liqbt fetch {_fetch_hint(key)}`") from None
         try:
-            table = pq.read_table(path)
+            table = pq.read_table(pa.BufferReader(data))
         except (OSError, pa.ArrowException) as exc:
             raise DataError(f"cache file {path} is unreadable ({exc}): delete it and run "
                             f"`liqbt fetch {_fetch_hint(key)}`") from None
@@ -161,8 +168,13 @@ class ParquetCache:
         return Cached(key, path, frame, meta)
 
     def entries(self) -> list[tuple[Path, CacheMeta]]:
-        """Every cached file with its provenance (reads only parquet footers; skips temp files)."""
-        found = []
+        """Every readable cached file with its provenance."""
+        return [(path, meta) for path, meta in self.listing() if isinstance(meta, CacheMeta)]
+
+    def listing(self) -> list[tuple[Path, CacheMeta | str]]:
+        """Every cached file with its provenance, or why it cannot be read (reads only parquet
+        footers; skips temp files)."""
+        found: list[tuple[Path, CacheMeta | str]] = []
         if not self.root.is_dir():
             return found
         for path in sorted(self.root.rglob("*.parquet")):
@@ -170,8 +182,10 @@ class ParquetCache:
                 continue
             try:
                 found.append((path, _meta_of(pq.read_schema(path), path)))
-            except (OSError, pa.ArrowException, DataError):
-                continue
+            except (OSError, pa.ArrowException) as exc:
+                found.append((path, f"unreadable ({getattr(exc, 'strerror', None) or exc})"))
+            except DataError:
+                found.append((path, "unreadable (no liqbt metadata)"))
         return found
 
 

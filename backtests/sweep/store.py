@@ -89,7 +89,12 @@ class SweepCheckpoint:
 
     def open(self, resume: bool) -> None:
         """Start fresh (old chunks removed), or with --resume continue a checkpoint of the same
-        work; a checkpoint of different work is refused rather than silently discarded."""
+        work; a checkpoint of different work is refused rather than silently discarded. Temp
+        files a killed run left (`.chunk-*.tmp`, `.manifest.json.*.tmp`) go either way: the
+        sweep's output lock guarantees no other process is writing them."""
+        if self.folder.is_dir():
+            for stale in self.folder.glob(".*.tmp"):
+                stale.unlink(missing_ok=True)
         if resume and self.manifest_path.is_file():
             stored = json.loads(self.manifest_path.read_text(encoding="utf-8"))
             if stored.get("key") != self.key:

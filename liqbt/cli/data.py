@@ -189,7 +189,7 @@ def list_cache(cache_dir: Optional[Path] = CacheDirOpt) -> None:
     from feeds.cache import ParquetCache, resolve_cache_dir
 
     cache = ParquetCache(resolve_cache_dir(cache_dir))
-    entries = cache.entries()
+    entries = cache.listing()
     if not entries:
         typer.echo(f"cache {cache.root} is empty: fill it with `liqbt fetch CONFIG` or "
                    "`liqbt fetch --series ID --tickers T`")
@@ -197,13 +197,22 @@ def list_cache(cache_dir: Optional[Path] = CacheDirOpt) -> None:
     table = Table(title=f"liqbt cache: {cache.root}", title_justify="left")
     for column in ("id", "kind", "source", "first", "last", "rows", "age"):
         table.add_column(column, justify="right" if column in ("rows", "age") else "left")
-    for _, meta in entries:
+    unreadable = []
+    for path, meta in entries:
+        if isinstance(meta, str):  # listed, not hidden: the user has to delete or refetch it
+            unreadable.append(path)
+            table.add_row(path.stem, path.parent.relative_to(cache.root).as_posix(),
+                          meta, "", "", "", "")
+            continue
         kind = "prices" if meta.folder == "prices" else meta.folder
         if meta.vintage == "first_release":
             kind += " (first release)"
         table.add_row(meta.id, kind, meta.source, meta.first, meta.last, str(meta.rows),
                       _age(meta.fetched_at))
     Console(width=None if sys.stdout.isatty() else 160).print(table)
+    if unreadable:
+        typer.echo(f"liqbt: {len(unreadable)} cache file(s) cannot be read (e.g. "
+                   f"{unreadable[0]}): delete them and fetch again", err=True)
 
 
 def register(app: typer.Typer) -> None:

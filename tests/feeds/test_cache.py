@@ -138,3 +138,56 @@ def test_an_unwritable_target_is_one_input_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(InputError, match=r"cannot write .*a_file/out/page.html .*writable folder"):
         write_text_atomic(blocker / "out" / "page.html", "<html>")
+
+
+def test_readers_see_one_whole_version_while_another_process_rewrites_the_file(tmp_path):
+    """A read opens the file once and parses and checksums the same bytes: opening it twice
+    (footer, then data) could mix an old and a new version and fail the checksum (~1% of reads)."""
+    cache = ParquetCache(tmp_path)
+    cache.write(WALCL, _weekly([1.0] * 200, start="1980-01-02"), "FRED", "h")
+    script = textwrap.dedent(f"""
+        import sys, time
+        import pandas as pd
+        from feeds.cache import CacheKey, ParquetCache
+        cache = ParquetCache({str(tmp_path)!r})
+        frames = [pd.DataFrame({{"value": [float(n)] * rows}}, index=pd.date_range(
+                      "1980-01-02", periods=rows, freq="7D", name="date"))
+                  for n, rows in ((2.0, 260), (3.0, 140))]
+        print("ready", flush=True)
+        ends = time.monotonic() + 2.0
+        n = 0
+        while time.monotonic() < ends:
+            cache.write(CacheKey("fred", "WALCL"), frames[n % 2], "FRED", "h")
+            n += 1
+        print(n, flush=True)
+    """)
+    writer = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE,
+                              text=True)
+    assert writer.stdout.readline().strip() == "ready"
+    reads, failures = 0, []
+    while writer.poll() is None:
+        try:
+            frame = cache.read(WALCL).frame
+            assert frame["value"].nunique() == 1 and len(frame) in (200, 260, 140)
+            reads += 1
+        except DataError as exc:
+            failures.append(str(exc))
+    writes = int(writer.stdout.read().strip())
+    assert writer.returncode == 0 and writes > 5 and reads > 5
+    assert failures == [], f"{len(failures)} of {reads + len(failures)} reads failed"
+
+
+def test_unreadable_cache_files_are_listed_as_unreadable_not_hidden(tmp_path):
+    cache = ParquetCache(tmp_path)
+    cache.write(WALCL, _weekly([1.0, 2.0]), "FRED", "h")
+    (tmp_path / "prices").mkdir()
+    (tmp_path / "prices" / "SPY.parquet").write_bytes(b"not parquet")
+    listing = {path.name: meta for path, meta in cache.listing()}
+    assert listing["WALCL.parquet"].id == "WALCL"
+    assert listing["SPY.parquet"].startswith("unreadable (")
+    assert [meta.id for _, meta in cache.entries()] == ["WALCL"]
+    done = subprocess.run([sys.executable, "-m", "liqbt", "data", "list", "--cache-dir",
+                           str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert "WALCL" in done.stdout and "SPY" in done.stdout and "unreadable" in done.stdout
+    assert done.stderr.count("\n") == 1 and "1 cache file(s) cannot be read" in done.stderr

@@ -66,3 +66,17 @@ def test_keys_and_data_digests_change_with_their_inputs():
     assert base != data_digest(sessions, prices * 1.0000001, None, signals, 0)
     assert base != data_digest(sessions, prices, None, {"s": signals["s"].replace("b", "c")}, 0)
     assert base != data_digest(sessions, prices, None, signals, 1)
+
+
+@pytest.mark.parametrize("resume", [True, False])
+def test_temp_files_a_killed_sweep_left_are_cleaned_when_the_checkpoint_opens(tmp_path, resume):
+    store = SweepCheckpoint(tmp_path, "k", 8, 4)
+    store.open(resume=False)
+    store.save(chunk(0, 4))
+    stale = [tmp_path / ".chunk-000001.parquet.x1y2z3.tmp", tmp_path / ".manifest.json.ab12.tmp"]
+    stale[0].write_bytes(b"")          # killed right after the temp file was created
+    stale[1].write_text('{"key": "k"')  # or half-way through the manifest
+    again = SweepCheckpoint(tmp_path, "k", 8, 4)
+    again.open(resume=resume)
+    assert not any(path.exists() for path in stale)
+    assert again.todo() == ([1] if resume else [0, 1])
