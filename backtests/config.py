@@ -58,7 +58,7 @@ class EventStudySection(ConfigModel):
     before: int = Field(10, ge=0, le=250, description="sessions before day 0")
     after: int = Field(63, ge=1, le=750, description="sessions after day 0")
     sleeves: list[str] | None = Field(None, min_length=1, description="default: every sleeve")
-    n_boot: int = Field(1000, ge=100, le=100_000, description="bootstrap resamples of events")
+    n_boot: int = Field(1000, ge=100, le=20_000, description="bootstrap resamples of events")
     confidence: float = Field(0.9, gt=0, lt=1, description="width of the bootstrap band")
     seed: int = Field(0, ge=0)
     episodes: list[date] = Field(list(DEFAULT_EPISODES),

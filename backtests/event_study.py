@@ -31,6 +31,7 @@ import pandas as pd
 from signals.policy_data import filter_events, known_from_positions, policy_events
 
 BOOT_BATCH = 250
+BOOT_BLOCK_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -75,16 +76,27 @@ def event_paths(prices: np.ndarray, positions: np.ndarray, before: int, after: i
 
 def bootstrap_band(paths: np.ndarray, n_boot: int, confidence: float, seed: int
                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper (O, S) quantiles of the mean path over events resampled with replacement."""
-    n_events = paths.shape[0]
+    """Lower and upper (O, S) quantiles of the mean path over events resampled with replacement.
+
+    Memory stays under ~2 x BOOT_BLOCK_BYTES whatever `n_boot`, the window and the sleeves (all
+    n_boot means at once were 3.4 GB for 100,000 resamples of 1,001 offsets x 4 sleeves): the
+    offsets are done a block at a time, each with the same resampled events."""
+    n_events, n_offsets, n_sleeves = paths.shape
     rng = np.random.default_rng(seed)
-    means = np.empty((n_boot,) + paths.shape[1:])
+    draws = np.concatenate([rng.integers(0, n_events, size=(min(BOOT_BATCH, n_boot - lo), n_events))
+                            for lo in range(0, n_boot, BOOT_BATCH)])
+    per_offset = 8 * n_sleeves * max(n_boot, BOOT_BATCH * n_events)
+    block = max(1, min(n_offsets, BOOT_BLOCK_BYTES // per_offset))
+    lower, upper = np.empty((n_offsets, n_sleeves)), np.empty((n_offsets, n_sleeves))
+    tail = (1.0 - confidence) / 2.0
     with np.errstate(invalid="ignore"), _quiet_nan_warnings():
-        for lo in range(0, n_boot, BOOT_BATCH):
-            draws = rng.integers(0, n_events, size=(min(BOOT_BATCH, n_boot - lo), n_events))
-            means[lo: lo + len(draws)] = np.nanmean(paths[draws], axis=1)
-        tail = (1.0 - confidence) / 2.0
-        lower, upper = np.nanquantile(means, [tail, 1.0 - tail], axis=0)
+        for start in range(0, n_offsets, block):
+            part = paths[:, start:start + block]
+            means = np.empty((n_boot,) + part.shape[1:])
+            for lo in range(0, n_boot, BOOT_BATCH):
+                means[lo: lo + BOOT_BATCH] = np.nanmean(part[draws[lo: lo + BOOT_BATCH]], axis=1)
+            lower[start:start + block], upper[start:start + block] = np.nanquantile(
+                means, [tail, 1.0 - tail], axis=0)
     return lower, upper
 
 
