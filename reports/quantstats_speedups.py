@@ -19,7 +19,8 @@ took ~3.9 s of CPU; most of it was work thrown away or repeated in Python loops:
 - the rolling-beta chart asks for one y tick every 0.5 beta from its minimum to its maximum: against
   a near-riskless benchmark (T-bills) beta spans about -700..+960 and the chart got ~3,300
   overlapping tick labels (9 s of a 14 s page, unreadable). More than `MAX_TICKS` requested ticks
-  are replaced by at most ~10 round ones over the same range; ordinary charts are untouched.
+  are replaced by at most ~10 round ones over the same range, in that chart only (seaborn's
+  monthly heatmap sets one labelled tick per year and must keep all of them).
 
 One fix, not a speed-up: pandas 3 draws a bar chart of a regular time series at period ordinals
 (2008 -> 38), while quantstats' "EOY Returns vs Benchmark" labels positions 0..n-1, so the bars sat
@@ -149,6 +150,18 @@ def _shared_text_metrics(original):
     return get_text_metrics
 
 
+def _rolling_beta_with_bounded_ticks(original):
+    """Only the rolling-beta chart gets bounded y ticks: other charts set exactly as many tick
+    labels as ticks (seaborn's heatmap: one per year, 34 for a 1993-2026 run) and must keep them."""
+    def plot_rolling_beta(*args, **kwargs):
+        from matplotlib.axes import Axes
+
+        with _patched(Axes, "set_yticks", _bounded_set_yticks):
+            return original(*args, **kwargs)
+
+    return plot_rolling_beta
+
+
 def _bounded_set_yticks(original):
     def set_yticks(self, ticks, labels=None, *, minor=False, **kwargs):
         if labels is None and not minor and len(ticks) > MAX_TICKS:
@@ -175,7 +188,6 @@ def quantstats_speedups(enabled: bool = True) -> Iterator[None]:
     """Within the block, quantstats tearsheets render faster with the same content."""
     import matplotlib.text as mtext
     import quantstats
-    from matplotlib.axes import Axes
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from quantstats import _compat, stats, utils
     from quantstats._plotting import core, wrappers
@@ -188,7 +200,7 @@ def quantstats_speedups(enabled: bool = True) -> Iterator[None]:
         stack.enter_context(pd.plotting.plot_params.use("x_compat", True))
         stack.enter_context(_patched(FigureCanvasAgg, "draw_idle",
                                      lambda original: lambda self, *args, **kwargs: None))
-        stack.enter_context(_patched(Axes, "set_yticks", _bounded_set_yticks))
+        stack.enter_context(_patched(core, "plot_rolling_beta", _rolling_beta_with_bounded_ticks))
         stack.enter_context(_patched(mtext, "_get_text_metrics_with_cache", _shared_text_metrics))
         stack.enter_context(_patched(stats, "drawdown_details", _fast_drawdown_details))
         stack.enter_context(_patched(utils, "group_returns", _fast_group_returns))

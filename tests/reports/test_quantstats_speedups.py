@@ -10,8 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from quantstats._plotting.core import plot_rolling_beta as _ORIGINAL_ROLLING_BETA
+
 from reports.quantstats_speedups import (
-    MAX_TICKS, SVG_RC, _drawdown_details_series, quantstats_speedups,
+    MAX_TICKS, SVG_RC, _drawdown_details_series, _rolling_beta_with_bounded_ticks,
+    quantstats_speedups,
 )
 
 matplotlib.use("Agg")
@@ -76,20 +79,43 @@ def test_drawdown_details_match_on_a_long_random_path():
                                   _original_drawdown_details(drawdown))
 
 
-def test_thousands_of_requested_ticks_become_a_readable_few():
+def test_thousands_of_requested_ticks_become_a_readable_few_in_the_rolling_beta_chart():
     import matplotlib.pyplot as plt
+    from quantstats._plotting import core
 
     figure, axes = plt.subplots()
+
+    def rolling_beta_chart(ticks):  # what quantstats' plot_rolling_beta asks for
+        axes.set_yticks(ticks)
+        return len(axes.get_yticks())
+
     try:
         with quantstats_speedups():
-            axes.set_yticks([x / 100 for x in range(-70_000, 96_000, 50)])  # beta vs T-bills
-            thinned = len(axes.get_yticks())
-            axes.set_yticks([0.0, 0.5, 1.0])
-            ordinary = list(axes.get_yticks())
+            assert core.plot_rolling_beta is not _ORIGINAL_ROLLING_BETA
+            bounded = _rolling_beta_with_bounded_ticks(rolling_beta_chart)
+            thinned = bounded([x / 100 for x in range(-70_000, 96_000, 50)])  # beta vs T-bills
+            ordinary = bounded([0.0, 0.5, 1.0])
     finally:
         plt.close(figure)
     assert thinned <= 12 < MAX_TICKS
-    assert ordinary == [0.0, 0.5, 1.0]
+    assert ordinary == 3
+
+
+def test_other_charts_keep_one_labelled_tick_per_year():
+    """seaborn's monthly heatmap sets one y tick per year, then one label per tick: a 34-year run
+    (1993-2026) must not lose ticks (it failed with 'FixedLocator locations (10) ... labels (34)')."""
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots()
+    years = [str(year) for year in range(1993, 2027)]
+    try:
+        with quantstats_speedups():
+            axes.set(yticks=np.arange(len(years)) + 0.5)
+            axes.set_yticklabels(years)
+            labels = [label.get_text() for label in axes.get_yticklabels()]
+    finally:
+        plt.close(figure)
+    assert labels == years
 
 
 def test_everything_is_restored_after_the_block():
