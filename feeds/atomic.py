@@ -12,7 +12,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -31,9 +31,11 @@ UMASK = _read_umask()
 
 
 @contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target` atomically.
-    A folder that cannot be written is one InputError naming it."""
+def atomic_path(target: str | Path, publish_if: Callable[[], bool] | None = None
+                ) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success it replaces `target` atomically
+    (unless `publish_if()` says no at that moment: then it is dropped). A folder that cannot be
+    written is one InputError naming it."""
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +51,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         yield temp
         with open(temp, "rb") as written:
             os.fsync(written.fileno())
-        os.replace(temp, target)
+        if publish_if is None or publish_if():
+            os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
 

@@ -18,6 +18,7 @@ import logging
 import re
 import warnings
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -54,16 +55,18 @@ def finish_page(page: str, title: str, manifest: dict, index_href: str | None) -
 
 def write_tearsheet(returns: pd.Series, benchmark: pd.Series | None, benchmark_label: str | None,
                     title: str, target: Path, manifest: dict, risk_free_annual: float = 0.0,
-                    index_href: str | None = "../index.html") -> Path:
+                    index_href: str | None = "../index.html",
+                    publish_if: Callable[[], bool] | None = None) -> Path:
     """Render one quantstats HTML tearsheet (252-day years) to `target`, atomically.
 
     `returns`/`benchmark`: daily simple returns on the same sessions; `benchmark=None` renders the
-    strategy alone."""
+    strategy alone. `publish_if`: asked just before the page is moved into place; False drops it
+    (a worker whose run has died must not write into its folder)."""
     quiet_matplotlib()
     import quantstats as qs
 
     bench = None if benchmark is None else benchmark.rename(benchmark_label or "benchmark")
-    with atomic_path(target) as temp, warnings.catch_warnings(), quantstats_speedups():
+    with atomic_path(target, publish_if) as temp, warnings.catch_warnings(), quantstats_speedups():
         warnings.simplefilter("ignore")
         qs.reports.html(returns.rename(title), benchmark=bench, rf=risk_free_annual, title=title,
                         output=str(temp), periods_per_year=252, download_filename=target.name)

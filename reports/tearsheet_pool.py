@@ -10,8 +10,11 @@ other pages. Design choices:
 - **start early**: `TearsheetWorkers(...)` starts the fork server and the workers immediately, so
   the CLI opens it before the backtest and the imports overlap with loading data and simulating.
 - **quiet**: workers ignore warnings and matplotlib's font logging, and the fork server and workers
-  ignore SIGINT (Ctrl-C is the main process's job: it cancels the queued pages and waits for the
-  ones being drawn, at most one per worker), so stderr carries only real errors.
+  ignore SIGINT (Ctrl-C is the main process's job: leaving the pool on an error or Ctrl-C kills the
+  workers at once, as their pages are no longer wanted), so stderr carries only real errors.
+- **mortal**: workers die with the run, even one killed with SIGKILL, and take the fork server
+  and the resource tracker with them; no page is moved into place after the run is gone
+  (reports/worker_lifetime.py).
 - `workers=1` renders in the calling process (no pool), e.g. for debugging with a profiler.
 """
 
@@ -29,8 +32,15 @@ from typing import Callable
 
 import pandas as pd
 
+from feeds.errors import LiqbtError
+from reports.worker_lifetime import fork_server_dies_with_run
+
 Progress = Callable[[str], None]
 WORKER_MODULE = "reports.tearsheet_worker"
+
+
+class TearsheetError(LiqbtError, RuntimeError):
+    """A tearsheet could not be drawn (one line naming the strategy, exit code 1)."""
 
 
 @dataclass(frozen=True)
@@ -52,10 +62,13 @@ def default_workers() -> int:
 
 
 def initialise() -> None:
-    """Per worker: third-party warnings off (stderr is for real errors), Ctrl-C left to the main
-    process (it cancels the queue; a worker finishes its page and exits)."""
+    """Per worker: die with the run (reports/worker_lifetime.py), third-party warnings off (stderr
+    is for real errors), Ctrl-C left to the main process (it cancels the queue; a worker finishes
+    its page and exits)."""
     from reports.tearsheet import quiet_matplotlib
+    from reports.worker_lifetime import die_with_fork_server
 
+    die_with_fork_server()
     warnings.simplefilter("ignore")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     quiet_matplotlib()
@@ -68,9 +81,10 @@ def ready() -> int:
 
 def render_job(job: TearsheetJob) -> Path:
     from reports.tearsheet import write_tearsheet
+    from reports.worker_lifetime import run_alive
 
     return write_tearsheet(job.returns, job.benchmark, job.benchmark_label, job.name, job.target,
-                           job.manifest, job.risk_free_annual)
+                           job.manifest, job.risk_free_annual, publish_if=run_alive)
 
 
 def _start_fork_server_ignoring_ctrl_c() -> None:
@@ -84,7 +98,8 @@ def _start_fork_server_ignoring_ctrl_c() -> None:
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        forkserver.ensure_running()
+        with fork_server_dies_with_run():
+            forkserver.ensure_running()
     finally:
         signal.signal(signal.SIGINT, previous)
 
@@ -98,7 +113,7 @@ class PendingTearsheets:
 
     def wait(self, progress: Progress = lambda message: None) -> dict[str, Path]:
         """Block until every tearsheet is written; {strategy name: path}. A failed tearsheet raises
-        RuntimeError naming the strategy."""
+        TearsheetError naming the strategy."""
         written: dict[str, Path] = {}
         total = len(self.jobs)
         if self.futures is None:
@@ -113,7 +128,8 @@ class PendingTearsheets:
             except Exception as exc:  # noqa: BLE001  (re-raised with the strategy's name)
                 for other in self.futures:
                     other.cancel()
-                raise RuntimeError(f"tearsheet {job.name}: {type(exc).__name__}: {exc}") from exc
+                raise TearsheetError(f"tearsheet {job.name}: {type(exc).__name__}: {exc}") \
+                    from exc
             progress(f"tearsheet {job.name} ({len(written)}/{total})")
         return {job.name: written[job.name] for job in self.jobs}
 
@@ -158,11 +174,25 @@ class TearsheetWorkers:
             pass
 
     def __exit__(self, exc_type, exc, traceback) -> None:
-        if self._warming is not None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if exc_type is None:
             self._warming.join()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=exc_type is not None)
-            self._executor = None
+            executor.shutdown(wait=True)
+            return
+        # Failed or interrupted: no page is wanted any more (a run draws into a staging folder
+        # that is being discarded), so stop the workers now rather than wait for the pages being
+        # drawn, or for the fork server still starting (the warming thread holds the executor's
+        # lock until it has).
+        try:
+            processes = list((getattr(executor, "_processes", None) or {}).values())
+        except RuntimeError:  # changed while copied: a worker was just starting
+            processes = []
+        for process in processes:
+            process.kill()
+        if not self._warming.is_alive():
+            executor.shutdown(wait=True, cancel_futures=True)
 
     def submit(self, jobs: list[TearsheetJob]) -> PendingTearsheets:
         if self._executor is None:

@@ -2,7 +2,8 @@
 every worker forked from the server starts with quantstats, matplotlib (Agg backend, quiet font
 logging) and seaborn already imported, instead of paying the ~2 s import once per worker.
 
-The fork server exits when the main process does; a normal interpreter exit would then spend
+It records who the fork server and the run are, so workers can die with them
+(reports/worker_lifetime.py). The fork server exits when the main process does; a normal interpreter exit would then spend
 ~0.5 s freeing those modules while still holding the run's stderr open (a pipeline reading it
 waits). It leaves with `os._exit` instead: it has nothing to flush or save.
 """
@@ -13,7 +14,13 @@ import atexit
 import os
 import sys
 
-from reports.tearsheet import quiet_matplotlib
+from reports import worker_lifetime
+
+IN_FORK_SERVER = sys.argv[:1] == ["-c"] and "multiprocessing.forkserver" in sys.modules
+if IN_FORK_SERVER:
+    worker_lifetime.remember_fork_server()
+
+from reports.tearsheet import quiet_matplotlib  # noqa: E402
 
 quiet_matplotlib()
 
@@ -29,5 +36,5 @@ def _leave_now() -> None:
     os._exit(0)
 
 
-if sys.argv[:1] == ["-c"] and "multiprocessing.forkserver" in sys.modules:  # the fork server
+if IN_FORK_SERVER:
     atexit.register(_leave_now)
