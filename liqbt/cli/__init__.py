@@ -1,65 +1,153 @@
 """The `liqbt` command line: the application's front door on top of the five rooms.
 
-One module per command group: `run` (run, validate), `signals` (signals, events), `sweep`,
-`event_study` (event-study), `data` (fetch, data list). Commands import the rooms lazily so
-`liqbt --help` answers instantly. User mistakes become one line on stderr and exit code 2; other
-failures one line and exit code 1; never a bare traceback.
+`main` is the console entry point. It imports the commands (`liqbt.cli.app`) only once it can
+handle what may happen meanwhile, so even a Ctrl-C during the ~0.6 s of imports ends cleanly.
+How a command ends (DESIGN.md): one line on stderr for every failure (an unexpected one too: it
+names itself as a bug to report; LIQBT_DEBUG=1 shows its traceback), and the exit code says why:
+
+    0    done                          2    bad input (config, option, path, data)
+    1    other failures                3    a failed sweep gate
+    130  interrupted (Ctrl-C)          143  terminated (SIGTERM)
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
+import traceback
+from pathlib import Path
 
-import typer
+INTERRUPTED, TERMINATED = 130, 143
 
-from feeds.errors import LiqbtError
-from liqbt.cli import data, event_study, run, signals, sweep
-from liqbt.cli.exits import exit_code_of, exit_fast_requested, exit_now
-from liqbt.config import ConfigError
 
-HELP = """liqbt: when the Fed's balance sheet and the money markets change, which cross-asset
-allocations paid, and would you have known in time?
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like Ctrl-C, so output staging and worker pools are
+    cleaned up on the way out (a BaseException: `except Exception` handlers must not catch it)."""
 
-\b
-Examples:
-  liqbt validate liqbt/configs/quickstart.yaml
-  liqbt run liqbt/configs/quickstart.yaml --snapshot ../shared/data --out /tmp/q
-  LIQBT_SNAPSHOT=../shared/data liqbt run liqbt/configs/quickstart.yaml
-  liqbt fetch liqbt/configs/quickstart.yaml      # fill the cache online
-  liqbt run liqbt/configs/quickstart.yaml        # then run from the cache
-"""
 
-app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
-                  pretty_exceptions_enable=False, rich_markup_mode=None)
-run.register(app)           # liqbt validate, liqbt run
-signals.register(app)       # liqbt signals, liqbt events
-data.register(app)          # liqbt fetch, liqbt data list
-sweep.register(app)         # liqbt sweep
-event_study.register(app)   # liqbt event-study
+_signalled: int | None = None  # the exit code a received SIGINT/SIGTERM asks for
+
+
+def _on_interrupt(signum, frame) -> None:
+    """Ctrl-C as Python does it (KeyboardInterrupt), remembered: a library that turns the
+    interrupt into an error of its own (pandas' CSV reader does: 'Calling read(nbytes) on source
+    failed') must not turn Ctrl-C into a misleading data error."""
+    global _signalled
+    _signalled = INTERRUPTED
+    raise KeyboardInterrupt()
+
+
+def _on_terminate(signum, frame) -> None:
+    global _signalled
+    _signalled = TERMINATED
+    raise Terminated()
+
+
+def _install_signal_handlers() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored (nohup, &)
+        signal.signal(signal.SIGINT, _on_interrupt)
+    signal.signal(signal.SIGTERM, _on_terminate)
+
+
+def _say(line: str) -> None:
+    from feeds.errors import one_line
+
+    try:
+        sys.stderr.write(one_line(line) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr closed or a broken pipe: nothing left to tell
+        pass
+
+
+def _failure(exc: BaseException) -> int | None:
+    """Say what went wrong in one line (a config may have one line per problem) and return the
+    exit code; None for an unexpected error, which keeps its traceback."""
+    import typer
+    from typer._click import exceptions as click  # typer 0.29 vendors click (pinned)
+
+    from feeds.errors import LiqbtError
+
+    config = sys.modules.get("liqbt.config")  # loaded whenever a command could raise ConfigError
+    if config is not None and isinstance(exc, config.ConfigError):
+        for line in exc.lines:
+            _say(line)
+        return exc.exit_code
+    if isinstance(exc, LiqbtError):
+        _say(f"liqbt: error: {exc}")
+        return exc.exit_code
+    if isinstance(exc, click.NoArgsIsHelpError):
+        exc.show()  # `liqbt` or `liqbt data` alone: the help text
+        return exc.exit_code
+    if isinstance(exc, click.ClickException):  # a bad option or argument: one line, exit 2
+        command = exc.ctx.command_path if getattr(exc, "ctx", None) else "liqbt"
+        hint = f" (see `{command} --help`)" if isinstance(exc, click.UsageError) else ""
+        _say(f"liqbt: error: {exc.format_message()}{hint}")
+        return exc.exit_code
+    if isinstance(exc, typer.Abort):  # EOF at a prompt
+        _say("liqbt: aborted")
+        return 1
+    if isinstance(exc, OSError):  # a path the user gave that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say(f"liqbt: error: {where}{exc.strerror or exc}")
+        return 2
+    if isinstance(exc, MemoryError):
+        _say("liqbt: error: out of memory; reduce the grid, the chunk size or the date range")
+        return 1
+    return None
+
+
+def _invoke() -> int:
+    code = _run_command()
+    if _signalled is not None and code != 0:
+        code = _signalled  # whatever the signal became on its way up
+    if code in (INTERRUPTED, TERMINATED):
+        _say("liqbt: interrupted" if code == INTERRUPTED else "liqbt: terminated")
+    return code
+
+
+def _run_command() -> int:
+    from liqbt.cli.exits import exit_code_of
+
+    try:
+        from liqbt.cli.app import app
+
+        result = app(standalone_mode=False)  # typer turns KeyboardInterrupt into 130, silently
+        return result if isinstance(result, int) else 0
+    except SystemExit as exc:
+        return exit_code_of(exc.code)
+    except KeyboardInterrupt:
+        return INTERRUPTED
+    except Terminated:
+        return TERMINATED
+    except Exception as exc:  # noqa: BLE001  (every failure ends as one line)
+        if _signalled is not None:
+            return _signalled  # said by _invoke, not as the error it became on its way up
+        code = _failure(exc)
+        if code is None:
+            if os.environ.get("LIQBT_DEBUG"):
+                raise
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            _say(f"liqbt: internal error: {type(exc).__name__}: {exc} (at "
+                 f"{Path(where.filename).name}:{where.lineno}); this is a bug in liqbt, please "
+                 "report it (LIQBT_DEBUG=1 shows the traceback)")
+            return 1
+        return code
 
 
 def main() -> None:
-    """Console entry point: typer handles usage errors and --help (exit 2 / 0); liqbt errors
-    become one line and their exit code. Unexpected errors keep their traceback."""
+    """Console entry point: run the command, end with its exit code."""
+    _install_signal_handlers()
     try:
-        app()
-        code = 0
-    except SystemExit as exc:  # click ends every command, and every usage error, with sys.exit
-        code = exit_code_of(exc.code)
-    except ConfigError as exc:
-        for line in exc.lines:
-            typer.echo(line, err=True)
-        code = exc.exit_code
-    except LiqbtError as exc:
-        typer.echo(f"liqbt: error: {exc}", err=True)
-        code = exc.exit_code
-    except OSError as exc:  # a path the user gave that cannot be read or written
-        where = f"{exc.filename}: " if exc.filename else ""
-        typer.echo(f"liqbt: error: {where}{exc.strerror or exc}", err=True)
-        code = 2
-    except KeyboardInterrupt:
-        typer.echo("liqbt: interrupted", err=True)
-        code = 130
-    if exit_fast_requested():
-        exit_now(code)
+        code = _invoke()
+    except (KeyboardInterrupt, Terminated) as exc:  # a second signal while handling the first
+        code = INTERRUPTED if isinstance(exc, KeyboardInterrupt) else TERMINATED
+        _say("liqbt: interrupted" if code == INTERRUPTED else "liqbt: terminated")
+    from liqbt.cli.exits import exit_fast_requested, exit_now
+
+    if exit_fast_requested() or code in (INTERRUPTED, TERMINATED):
+        exit_now(code)  # interrupted: everything was cleaned up on the way here; nothing to wait for
     sys.exit(code)

@@ -14,7 +14,8 @@ from typing import Optional
 
 import typer
 
-from liqbt.cli.options import SnapshotOpt, status
+from backtests.config import EventStudySection
+from liqbt.cli.options import SnapshotOpt, config_bounded, data_folders, status
 
 
 def event_study(
@@ -22,10 +23,10 @@ def event_study(
                                   metavar="CONFIG"),
     kind: Optional[str] = typer.Option(None, "--kind", help="RMP, QE, QT, taper or facility "
                                                             "[event_study.kinds]"),
-    before: Optional[int] = typer.Option(None, "--before", min=0,
-                                         help="sessions before day 0 [event_study.before]"),
-    after: Optional[int] = typer.Option(None, "--after", min=1,
-                                        help="sessions after day 0 [event_study.after]"),
+    before: Optional[int] = config_bounded(EventStudySection, "before", "--before",
+                                           help="sessions before day 0 [event_study.before]"),
+    after: Optional[int] = config_bounded(EventStudySection, "after", "--after",
+                                          help="sessions after day 0 [event_study.after]"),
     snapshot: Optional[Path] = SnapshotOpt,
     out: Optional[Path] = typer.Option(None, "--out",
                                        help="output folder [runs/<name>/event_study/]"),
@@ -34,10 +35,11 @@ def event_study(
     bootstrap bands, and the 2019-10-11 and 2025-12-10 RMP episodes on their own."""
     from typing import get_args
 
-    from backtests.config import EventKind, EventStudySection
+    from backtests.config import EventKind
     from backtests.event_study import configured_event_studies
     from feeds.errors import InputError
     from liqbt.config import load_config
+    from liqbt.outputs import output_folder
     from liqbt.run import build_panel, config_record, open_run_source
     from reports.event_study_page import write_event_study_files
     from reports.manifest import panel_manifest
@@ -47,15 +49,15 @@ def event_study(
         raise InputError(f"--kind {kind}: unknown kind; use one of {', '.join(kinds)}")
     loaded = load_config(config)
     section = loaded.event_study or EventStudySection()
-    out_dir = out or Path("runs") / loaded.name / "event_study"
-    status("loading data")
-    panel = build_panel(loaded, open_run_source(snapshot, loaded, config, progress=status))
-    studies = configured_event_studies(panel.sleeve_prices, section,
-                                       [kind] if kind else None, before, after)
-    manifest = panel_manifest(config_record(loaded, config), panel, panel.sessions)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_event_study_files(studies, section.episodes, out_dir,
-                            loaded.title, manifest)
+    out_dir = Path("runs") / loaded.name / "event_study" if out is None else out
+    with output_folder(out_dir, "event_study", data_folders(snapshot, loaded, config, None)) \
+            as staging:
+        status("loading data")
+        panel = build_panel(loaded, open_run_source(snapshot, loaded, config, progress=status))
+        studies = configured_event_studies(panel.sleeve_prices, section,
+                                           [kind] if kind else None, before, after)
+        manifest = panel_manifest(config_record(loaded, config), panel, panel.sessions)
+        write_event_study_files(studies, section.episodes, staging, loaded.title, manifest)
     for name, result in studies.items():
         inside = result.events.loc[result.events["status"] == "in data"]
         typer.echo(f"{name}: {len(inside)} events in the data ({int(inside['partial'].sum())} "

@@ -2,17 +2,64 @@
 
 from __future__ import annotations
 
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from feeds.config import DataSection
+
+
+def config_bounded(model: type[BaseModel], field: str, *flags: str, **option: Any) -> Any:
+    """A typer option overriding config field `model.field`, with that field's bounds: the same
+    min/max in --help and at parse time, and the field's own validator (exclusive bounds, no NaN
+    or infinity), so an option can never ask for what the config file may not."""
+    info = model.model_fields[field]
+    annotation = info.annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+    low = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
+    high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+    adapter = TypeAdapter(Annotated[annotation, *info.metadata],
+                          config=ConfigDict(allow_inf_nan=False))
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return value
+        try:
+            adapter.validate_python(value)
+        except ValidationError as exc:
+            raise typer.BadParameter(f"{value}: {exc.errors()[0]['msg'].lower()} (as "
+                                     f"{model.__name__.removesuffix('Section').lower()}.{field} "
+                                     "in a config)") from None
+        return value
+
+    return typer.Option(None, *flags, min=low, max=high, callback=check, **option)
+
 
 ConfigArg = typer.Argument(..., help="YAML run config", show_default=False, metavar="CONFIG")
 SnapshotOpt = typer.Option(None, "--snapshot", envvar="LIQBT_SNAPSHOT",
                            help="snapshot directory (fred/, other/, prices/); env LIQBT_SNAPSHOT")
 CacheDirOpt = typer.Option(None, "--cache-dir", envvar="LIQBT_CACHE_DIR",
                            help="parquet cache [$XDG_CACHE_HOME/liqbt]; env LIQBT_CACHE_DIR")
-TimeoutOpt = typer.Option(None, "--timeout", min=0.1, help="seconds per online series/ticker, "
-                          "retries included [env LIQBT_TIMEOUT, data.timeout_s, 30]")
+TimeoutOpt = config_bounded(DataSection, "timeout_s", "--timeout", help="seconds per online "
+                            "series/ticker, retries included [env LIQBT_TIMEOUT, data.timeout_s, "
+                            "30]")
 
 
 def status(message: str) -> None:
     """A progress line on stderr (stdout is for results)."""
     typer.echo(f"liqbt: {message}", err=True)
+
+
+def data_folders(snapshot: Path | None, config, config_path: Path, cache_dir: Path | None
+                 ) -> dict[str, Path | None]:
+    """The folders a command reads its data from, which its --out must stay out of."""
+    from feeds.cache import resolve_cache_dir
+    from liqbt.run import resolve_snapshot
+
+    return {"the data snapshot": resolve_snapshot(snapshot, config, config_path),
+            "the data cache": resolve_cache_dir(cache_dir)}

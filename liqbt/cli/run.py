@@ -12,7 +12,9 @@ from typing import Optional
 import typer
 
 from liqbt.cli.exits import exit_fast_when_done
-from liqbt.cli.options import CacheDirOpt, ConfigArg, SnapshotOpt, TimeoutOpt, status
+from liqbt.cli.options import (
+    CacheDirOpt, ConfigArg, SnapshotOpt, TimeoutOpt, data_folders, status,
+)
 from liqbt.config import load_config
 
 
@@ -32,12 +34,15 @@ def run(config: Path = ConfigArg, snapshot: Optional[Path] = SnapshotOpt,
     """Backtest every strategy of CONFIG and write the report folder (index.html, tearsheets/,
     summary.json, returns.csv, weights/, manifest.json). Data: --snapshot DIR if given, else the
     local cache (fill it with `liqbt fetch CONFIG`)."""
+    from liqbt.outputs import output_folder
     from liqbt.run import open_run_source, run_and_report
 
     loaded = load_config(config)
-    out_dir = out or Path("runs") / loaded.name
-    source = open_run_source(snapshot, loaded, config, cache_dir, online, timeout, status)
-    result = run_and_report(loaded, config, source, out_dir, status)
+    out_dir = Path("runs") / loaded.name if out is None else out
+    avoid = data_folders(snapshot, loaded, config, cache_dir)
+    with output_folder(out_dir, "run", avoid) as staging:  # checked and locked before the work
+        source = open_run_source(snapshot, loaded, config, cache_dir, online, timeout, status)
+        result = run_and_report(loaded, config, source, staging, status)
     for name, metrics in result.summary.items():
         typer.echo(f"{name:>24}  CAGR {metrics['cagr']:7.2%}  Sharpe {metrics['sharpe']:5.2f}  "
                    f"maxDD {metrics['max_drawdown']:7.2%}")

@@ -17,7 +17,7 @@ from typing import Optional
 import typer
 
 from feeds.errors import InputError
-from liqbt.cli.options import CacheDirOpt, SnapshotOpt, status
+from liqbt.cli.options import CacheDirOpt, SnapshotOpt, data_folders, status
 
 
 def _print_signal_list() -> None:
@@ -49,6 +49,7 @@ def signals(
         raise InputError("liqbt signals needs a CONFIG (e.g. liqbt/configs/quickstart.yaml), "
                          "or --list to see the registered signals")
     from liqbt.config import load_config
+    from liqbt.outputs import output_folder
     from liqbt.run import build_panel, compute_configured_signals, config_record, open_run_source
     from reports.signals_outputs import write_signals_outputs
 
@@ -56,14 +57,17 @@ def signals(
     if not loaded.signals:
         raise InputError(f"{config}: the config has no `signals:` section; add at least one "
                          "signal (see `liqbt signals --list`)")
-    out_dir = out or Path("runs") / loaded.name / "signals"
-    status("loading data")
-    panel = build_panel(loaded, open_run_source(snapshot, loaded, config, cache_dir,
-                                                progress=status))
-    status("computing signals")
-    computed = compute_configured_signals(loaded, panel)
-    frame = write_signals_outputs(dict(loaded.signals), loaded.title,
-                                  config_record(loaded, config), panel, computed, out_dir, status)
+    out_dir = Path("runs") / loaded.name / "signals" if out is None else out
+    with output_folder(out_dir, "signals", data_folders(snapshot, loaded, config, cache_dir)) \
+            as staging:
+        status("loading data")
+        panel = build_panel(loaded, open_run_source(snapshot, loaded, config, cache_dir,
+                                                    progress=status))
+        status("computing signals")
+        computed = compute_configured_signals(loaded, panel)
+        frame = write_signals_outputs(dict(loaded.signals), loaded.title,
+                                      config_record(loaded, config), panel, computed, staging,
+                                      status)
     typer.echo(f"{len(frame.columns)} signals x {len(frame)} sessions "
                f"({frame.index[0].date()} .. {frame.index[-1].date()})")
     typer.echo(f"wrote {out_dir}/signals.csv and {out_dir}/signals.html")

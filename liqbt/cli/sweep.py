@@ -15,7 +15,8 @@ from typing import Optional
 
 import typer
 
-from liqbt.cli.options import SnapshotOpt, status
+from backtests.sweep.config import SweepSection
+from liqbt.cli.options import SnapshotOpt, config_bounded, data_folders, status
 
 
 class RichSweepProgress:
@@ -57,10 +58,11 @@ def sweep(
     out: Optional[Path] = typer.Option(None, "--out", help="output folder [runs/<name>/sweep/]"),
     resume: bool = typer.Option(False, "--resume", help="skip chunks an interrupted run of the "
                                                         "same config finished"),
-    chunk: Optional[int] = typer.Option(None, "--chunk", min=1,
-                                        help="combinations per chunk [sweep.chunk]"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1,
-                                          help="dask workers, or numba threads locally"),
+    chunk: Optional[int] = config_bounded(SweepSection, "chunk", "--chunk",
+                                          help="combinations per chunk [sweep.chunk]"),
+    workers: Optional[int] = config_bounded(SweepSection, "workers", "--workers",
+                                            help="dask workers, or numba threads locally "
+                                            "[sweep.workers]"),
     dask: bool = typer.Option(False, "--dask", help="run chunks on a local dask.distributed "
                                                     "cluster (pip install 'liqbt[dist]')"),
 ) -> None:
@@ -70,6 +72,7 @@ def sweep(
     from backtests.sweep import prepare_sweep, run_configured_sweep
     from feeds.errors import InputError
     from liqbt.config import load_config
+    from liqbt.outputs import output_folder
     from liqbt.run import (
         build_panel, compute_configured_signals, config_record, open_run_source, sweep_spec,
     )
@@ -79,22 +82,25 @@ def sweep(
     if loaded.sweep is None:
         raise InputError(f"{config}: no sweep: section; add one with strategy, grid and metric "
                          "(example in liqbt/configs/article.yaml)")
-    out_dir = out or Path("runs") / loaded.name / "sweep"
-    status("loading data")
-    panel = build_panel(loaded, open_run_source(snapshot, loaded, config, progress=status))
-    status("computing signals")
-    signals = compute_configured_signals(loaded, panel)
-    setup = prepare_sweep(sweep_spec(loaded), panel, signals)
-    status(f"{len(setup.combos):,} combinations of {loaded.sweep.strategy} "
-            f"({', '.join(loaded.sweep.grid)})")
-    try:
-        outcome = run_configured_sweep(setup, out_dir, resume=resume, chunk=chunk,
-                                       engine="dask" if dask else None, workers=workers,
-                                       progress=RichSweepProgress(), status=status)
-    except KeyboardInterrupt:
-        status(f"finished chunks are kept in {out_dir / 'checkpoint'}: add --resume to continue")
-        raise
-    write_sweep_page(outcome, loaded.title, config_record(loaded, config), panel, out_dir)
+    out_dir = Path("runs") / loaded.name / "sweep" if out is None else out
+    with output_folder(out_dir, "sweep", data_folders(snapshot, loaded, config, None),
+                       stage=False):  # checked and locked; the sweep checkpoints into it
+        status("loading data")
+        panel = build_panel(loaded, open_run_source(snapshot, loaded, config, progress=status))
+        status("computing signals")
+        signals = compute_configured_signals(loaded, panel)
+        setup = prepare_sweep(sweep_spec(loaded), panel, signals)
+        status(f"{len(setup.combos):,} combinations of {loaded.sweep.strategy} "
+                f"({', '.join(loaded.sweep.grid)})")
+        try:
+            outcome = run_configured_sweep(setup, out_dir, resume=resume, chunk=chunk,
+                                           engine="dask" if dask else None, workers=workers,
+                                           progress=RichSweepProgress(), status=status)
+        except KeyboardInterrupt:
+            status(f"finished chunks are kept in {out_dir / 'checkpoint'}: add --resume to "
+                   "continue")
+            raise
+        write_sweep_page(outcome, loaded.title, config_record(loaded, config), panel, out_dir)
     summary = outcome.summary
     best = summary["best"]
     params = ", ".join(f"{k}={v:g}" for k, v in best["params"].items())

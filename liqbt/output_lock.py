@@ -1,0 +1,205 @@
+"""Output folders, part 1: is `--out` usable, and who is writing it.
+
+Checked before any work starts (a run must not spend minutes and then find it cannot write):
+the folder is not '' or the current folder (or one of its parents), not a file, not inside (or
+around) the data snapshot or the cache, its parent can be written, and it does not hold files
+liqbt did not write (a run replaces the folder as a whole, see `liqbt.outputs`).
+
+Locks are `flock`s on a small file beside the folder, `.NAME.lock` (kept there: removing a lock
+file races with the next locker). A command holds its folder's lock exclusively for its whole
+life, so a second command on the same folder fails at once with one line naming the holder; the
+kernel drops the lock when the process dies, however it dies. A command writing inside another
+liqbt output folder (runs/x/sweep inside runs/x) also holds that folder's lock shared, so the
+outer folder cannot be replaced under it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from feeds.errors import InputError, LiqbtError, shown
+
+MARKER = ".liqbt-output.json"
+
+# What each command writes (top level), so a folder written before markers existed is known.
+OUTPUT_NAMES: dict[str, frozenset[str]] = {
+    "run": frozenset({"index.html", "manifest.json", "summary.json", "returns.csv", "weights",
+                      "tearsheets", "assets", "signals.html", "signals.csv", "verdict.html",
+                      "verdict.json", "event_study.html", "event_study_mean.csv",
+                      "event_study_paths.csv", "event_study_events.csv"}),
+    "signals": frozenset({"signals.html", "signals.csv", "assets"}),
+    "event_study": frozenset({"event_study.html", "event_study_mean.csv",
+                              "event_study_paths.csv", "event_study_events.csv", "assets"}),
+    "sweep": frozenset({"sweep.parquet", "sweep.csv", "sweep_summary.json", "sweep_summary.md",
+                        "sweep.html", "walk_forward.csv", "walk_forward_returns.csv",
+                        "checkpoint", "assets"}),
+}
+
+
+class OutputBusy(LiqbtError):
+    """Another liqbt command is writing the folder (exit code 1: wait, or choose another)."""
+
+
+def lock_path(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.lock"
+
+
+def is_service_entry(name: str) -> bool:
+    """Lock files and leftovers of staging (`.x.lock`, `.x.staging-*`, `.x.previous`)."""
+    return name.startswith(".") and (name.endswith(".lock") or ".staging-" in name
+                                     or name.endswith(".previous"))
+
+
+def read_marker(folder: Path) -> dict | None:
+    """The marker of a liqbt output folder, None when there is none (or it is unreadable)."""
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return marker if isinstance(marker, dict) else None
+
+
+def output_kind(folder: Path) -> str | None:
+    """Which command wrote `folder` ('run', 'sweep', ...): from its marker, else from its file
+    names (folders written before markers); None if it is not a liqbt output folder."""
+    marker = read_marker(folder)
+    if marker is not None:
+        return str(marker.get("command"))
+    try:
+        names = {name for name in os.listdir(folder) if not is_service_entry(name)}
+    except OSError:
+        return None
+    nested = {name for name in names if (folder / name).is_dir() and output_kind(folder / name)}
+    for kind, known in OUTPUT_NAMES.items():
+        if names - nested and names - nested <= known:
+            return kind
+    return None
+
+
+def own_entries(folder: Path, kind: str) -> set[str]:
+    """The entries of `folder` its last `kind` command wrote (its marker's list, else the
+    command's known names); everything else there is someone else's and is kept."""
+    marker = read_marker(folder)
+    if marker is not None and isinstance(marker.get("entries"), list):
+        return {str(name) for name in marker["entries"]} | {MARKER}
+    return set(OUTPUT_NAMES[kind]) | {MARKER}
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_target(target: Path, kind: str, avoid: dict[str, Path | None]) -> Path:
+    """The folder `target` resolved, or InputError saying why it cannot take a `kind` output.
+    `avoid`: folders it must be neither inside nor around, by what they are ('the snapshot')."""
+    if str(target) in ("", "."):
+        raise InputError("--out '' (or '.') is the current folder: give a folder for the "
+                         f"output, e.g. --out runs/{kind}")
+    resolved = target.expanduser().resolve()
+    if _inside(Path.cwd().resolve(), resolved):
+        raise InputError(f"--out {shown(str(target))} is the current folder or one of its "
+                         "parents: give a folder of its own, e.g. runs/NAME")
+    for what, folder in avoid.items():
+        if folder is None:
+            continue
+        folder = folder.expanduser().resolve()
+        if _inside(resolved, folder) or _inside(folder, resolved):
+            raise InputError(f"--out {shown(str(target))} is inside or around {what} "
+                             f"({folder}); write the output elsewhere")
+    blocking = next((p for p in (resolved, *resolved.parents) if p.exists()), resolved)
+    if not blocking.is_dir():
+        raise InputError(f"--out {shown(str(target))}: {blocking} is a file, not a folder; "
+                         "choose a folder")
+    if resolved.is_dir():
+        found = output_kind(resolved)
+        try:
+            entries = [name for name in os.listdir(resolved) if not is_service_entry(name)]
+        except OSError as exc:
+            raise InputError(f"--out {shown(str(target))}: cannot read it ({exc.strerror})") \
+                from None
+        if entries and found is None:
+            raise InputError(f"--out {shown(str(target))} holds files liqbt did not write (e.g. "
+                             f"{shown(sorted(entries)[0], 40)}); choose a new or empty folder, "
+                             "or the folder of an earlier liqbt output")
+        if found is not None and found != kind:
+            raise InputError(f"--out {shown(str(target))} holds a `liqbt {found}` output; "
+                             f"write the {kind} output to another folder")
+    return resolved
+
+
+@dataclass
+class FolderLock:
+    """An exclusive lock on a folder (and shared locks on the output folders around it)."""
+
+    folder: Path
+    command: str
+    _fds: list[int] = field(default_factory=list)
+
+    def acquire(self) -> "FolderLock":
+        try:
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+            self._fds.append(_lock(lock_path(self.folder), fcntl.LOCK_EX))
+        except OSError as exc:
+            raise InputError(f"cannot write --out {self.folder} ({exc.strerror}): choose a "
+                             "writable folder") from None
+        self._describe_holder()
+        outer = self.folder.parent
+        if outer.parent != outer and _may_be_replaced(outer):
+            try:
+                self._fds.append(_lock(lock_path(outer), fcntl.LOCK_SH))
+            except OSError:
+                pass  # an outer folder we cannot lock is one no liqbt command can replace
+            except OutputBusy:
+                self.release()
+                raise
+        return self
+
+    def _describe_holder(self) -> None:
+        holder = json.dumps({"pid": os.getpid(), "command": self.command,
+                             "since": time.strftime("%Y-%m-%d %H:%M:%S")})
+        os.ftruncate(self._fds[0], 0)
+        os.pwrite(self._fds[0], holder.encode(), 0)
+
+    def release(self) -> None:
+        for fd in reversed(self._fds):
+            os.close(fd)  # closing the descriptor releases its flock
+        self._fds.clear()
+
+
+def _may_be_replaced(folder: Path) -> bool:
+    """Could a liqbt command replace `folder` as a whole? Only an output folder (or an empty
+    one): elsewhere no shared lock is needed, and no lock file is left beside it."""
+    try:
+        return not any(name for name in os.listdir(folder) if not is_service_entry(name)) \
+            or output_kind(folder) is not None
+    except OSError:
+        return False
+
+
+def _lock(path: Path, mode: int) -> int:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = _holder(fd)
+        os.close(fd)
+        folder = path.parent / path.name.removeprefix(".").removesuffix(".lock")
+        raise OutputBusy(f"{folder} is being written by another liqbt command{holder}; wait "
+                         "for it to finish, or choose another --out") from None
+    return fd
+
+
+def _holder(fd: int) -> str:
+    """Who holds the lock, as its exclusive holder wrote it; "" when unknown (shared holders,
+    commands writing inside the folder, do not write it: the pid there may be long gone)."""
+    try:
+        holder = json.loads(os.pread(fd, 4096, 0) or b"{}")
+        os.kill(int(holder["pid"]), 0)
+        return f" (liqbt {holder['command']}, pid {holder['pid']}, since {holder['since']})"
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
