@@ -8,6 +8,7 @@ them. Loading data, computing signals and writing pages are the application's jo
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -22,6 +23,7 @@ from signals import SignalSection
 from strategies import StrategyContext, StrategySection, build_weights
 
 Progress = Callable[[str], None]
+logger = logging.getLogger("liqbt.backtest")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class RunResult:
     benchmark_summary: dict[str, dict] = field(default_factory=dict)
     context: StrategyContext | None = None
     verdict: list[dict] | None = None
+    notes: list[str] = field(default_factory=list)  # what a reader must know (never_held)
 
     def verdict_rows(self, progress: Progress = lambda message: None) -> list[dict] | None:
         """The claims of the spec's `verdict:` section, evaluated once on first request (the
@@ -90,6 +93,23 @@ def sleeve_buy_and_hold(prices: pd.Series) -> pd.Series:
     return prices.pct_change().fillna(0.0)
 
 
+def never_held(name: str, result: BacktestResult, lag_days: int) -> str | None:
+    """A note when a strategy never held a position in the backtest window: its numbers are cash's,
+    which a reader must be told (not left to guess from a Sharpe of NaN)."""
+    if (result.traded_fraction > 0).any():
+        return None
+    window = result.returns.index
+    what = f"strategy '{name}' never held a position in {window[0].date()}..{window[-1].date()}"
+    decided = result.target_weights.dropna(how="all")
+    if decided.empty or len(window) <= lag_days:
+        return (f"{what}: no decision trades inside the window ({len(window)} sessions, "
+                f"execution.lag_days {lag_days}); start the data earlier")
+    if (decided.fillna(0.0) == 0).all().all():
+        return (f"{what}: its weights are 0 at every decision (its sleeves are not tradable in "
+                "the window, or the rule chose cash throughout); its numbers are those of cash")
+    return f"{what}; its numbers are those of cash"
+
+
 def run_strategies(spec: RunSpec, panel: PointInTimePanel, signals: dict[str, pd.Series],
                    progress: Progress = lambda message: None) -> RunResult:
     """Build each strategy's weights from the signals, simulate them and summarise the results;
@@ -97,10 +117,15 @@ def run_strategies(spec: RunSpec, panel: PointInTimePanel, signals: dict[str, pd
     context = StrategyContext.of_panel(panel, signals)
     costs = execution_costs(spec.costs, spec.execution)
     results: dict[str, BacktestResult] = {}
+    notes: list[str] = []
     for strategy in spec.strategies:
         progress(f"simulating {strategy.name}")
         weights = build_weights(context, strategy.rule, strategy.params, strategy.rebalance)
         results[strategy.name] = simulate(panel.sleeve_prices, weights, costs, panel.start_position)
+        note = never_held(strategy.name, results[strategy.name], costs.lag_days)
+        if note is not None:
+            notes.append(note)
+            logger.warning("liqbt: warning: %s", note)
     window = panel.sleeve_prices.iloc[panel.start_position:]
     benchmark_sleeves = {spec.benchmark_of(s) for s in spec.strategies} & set(panel.instruments)
     benchmarks = {sleeve: sleeve_buy_and_hold(window[sleeve])
@@ -112,4 +137,4 @@ def run_strategies(spec: RunSpec, panel: PointInTimePanel, signals: dict[str, pd
                          for sleeve, series in benchmarks.items()}
     signal_frame = pd.DataFrame(signals, index=panel.sessions).iloc[panel.start_position:]
     return RunResult(spec, panel, signal_frame, results, benchmarks, summary, benchmark_summary,
-                     context)
+                     context, notes=notes)

@@ -36,6 +36,7 @@ def trading_sessions(price_paths: dict[str, pd.Series], start: pd.Timestamp | No
     sessions = dates[dates <= stop]
     in_window = sessions if start is None else sessions[sessions >= start]
     if len(in_window) < 2:
-        raise DataError(f"fewer than two trading sessions between {start} and {stop}: widen "
-                        "data.start/data.end or check the sleeves' price history")
+        since = "the start of the data" if start is None else str(start.date())
+        raise DataError(f"fewer than two trading sessions between {since} and {stop.date()}: "
+                        "widen data.start/data.end or check the sleeves' price history")
     return pd.DatetimeIndex(sessions, name="date")

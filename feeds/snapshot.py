@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from feeds.catalog import SeriesSpec
-from feeds.errors import DataError, InputError
+from feeds.errors import DataError, InputError, shown
 from feeds.quality import INFINITE, UNPARSED
 
 
@@ -57,6 +57,10 @@ class SnapshotSource:
 
     def __init__(self, root: str | Path):
         self.root = Path(root).expanduser()
+        if self.root.exists() and not self.root.is_dir():
+            raise InputError(f"snapshot '{self.root}' is a file, not a folder: pass --snapshot DIR "
+                             "(or LIQBT_SNAPSHOT) naming a folder laid out like ../shared/data "
+                             "(fred/, other/, prices/)")
         if not self.root.is_dir():
             raise InputError(
                 f"snapshot directory '{self.root}' does not exist: pass --snapshot DIR or set "
@@ -129,11 +133,15 @@ class SnapshotSource:
         except OSError as exc:
             raise DataError(f"{path}: cannot read it ({exc.strerror})") from None
         except (ValueError, pd.errors.ParserError) as exc:
-            raise DataError(f"{path}: cannot parse as CSV with a 'date' column ({exc}); the "
-                            f"layout is {layout}") from None
+            raise DataError(f"{path}: cannot parse as CSV with a 'date' column "
+                            f"({shown(str(exc), 160)}); the layout is {layout}") from None
+        if frame.empty:
+            raise DataError(f"{path}: the file has no rows; the layout is {layout}")
         if not isinstance(frame.index, pd.DatetimeIndex):
-            raise DataError(f"{path}: the 'date' column has values that are not ISO dates "
-                            f"(YYYY-MM-DD); the layout is {layout}")
+            dates = pd.to_datetime(frame.index.astype(str), format="%Y-%m-%d", errors="coerce")
+            first = int(np.flatnonzero(dates.isna())[0])
+            raise DataError(f"{path} line {first + 2}: date {shown(str(frame.index[first]))} is "
+                            f"not an existing date as YYYY-MM-DD; the layout is {layout}")
         if column not in frame.columns:
             raise DataError(f"{path}: no '{column}' column; the layout is {layout}")
         self._frames[path] = frame

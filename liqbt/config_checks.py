@@ -219,6 +219,9 @@ def check_verdict(raw: dict, strategies: list[dict], sleeves: list[str], signals
                    f"{', '.join(allowed) or 'none'}")
 
     known(("verdict", "risk_free_sleeve"), verdict.get("risk_free_sleeve"), sleeves, "sleeve")
+    seed = verdict.get("seed")
+    if isinstance(seed, int) and seed < 0:  # numpy's generators take seeds >= 0 only
+        report(("verdict", "seed"), f"seed {seed} is negative; use a seed >= 0 (e.g. 0)")
     for index, claim in enumerate(_as_list(verdict.get("claims"))):
         if not isinstance(claim, dict):
             continue

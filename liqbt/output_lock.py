@@ -1,8 +1,8 @@
 """Output folders, part 1: is `--out` usable, and who is writing it.
 
 Checked before any work starts (a run must not spend minutes and then find it cannot write):
-the folder is not '' or the current folder (or one of its parents), not a file, not inside (or
-around) the data snapshot or the cache, its parent can be written, and it does not hold files
+the folder is not '' or the current folder (or one of its parents), not a file, not inside the
+data snapshot or the cache the command reads, not a mount point, its parent can be written, and it does not hold files
 liqbt did not write (a run replaces the folder as a whole, see `liqbt.outputs`).
 
 Locks are `flock`s on a small file beside the folder, `.NAME.lock` (kept there: removing a lock
@@ -49,10 +49,10 @@ def lock_path(folder: Path) -> Path:
     return folder.parent / f".{folder.name}.lock"
 
 
-def is_service_entry(name: str) -> bool:
-    """Lock files and leftovers of staging (`.x.lock`, `.x.staging-*`, `.x.previous`)."""
-    return name.startswith(".") and (name.endswith(".lock") or ".staging-" in name
-                                     or name.endswith(".previous"))
+def visible(folder: Path) -> list[str]:
+    """The entries that say what a folder is: hidden ones (`.cache` that a library made in a HOME,
+    lock files, a marker) do not, and are carried over like anything liqbt did not write."""
+    return sorted(name for name in os.listdir(folder) if not name.startswith("."))
 
 
 def read_marker(folder: Path) -> dict | None:
@@ -71,7 +71,7 @@ def output_kind(folder: Path) -> str | None:
     if marker is not None:
         return str(marker.get("command"))
     try:
-        names = {name for name in os.listdir(folder) if not is_service_entry(name)}
+        names = set(visible(folder))
     except OSError:
         return None
     nested = {name for name in names if (folder / name).is_dir() and output_kind(folder / name)}
@@ -94,9 +94,12 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def check_target(target: Path, kind: str, avoid: dict[str, Path | None]) -> Path:
+def check_target(target: Path, kind: str, avoid: dict[str, Path | None],
+                 replaced: bool = True) -> Path:
     """The folder `target` resolved, or InputError saying why it cannot take a `kind` output.
-    `avoid`: folders it must be neither inside nor around, by what they are ('the snapshot')."""
+    `avoid`: folders it must not be inside, by what they are ('the data snapshot'); (a folder
+    around them holds files liqbt did not write, and is refused as such);
+    `replaced`: the output replaces the folder as a whole (so it cannot be a mount point)."""
     if str(target) in ("", "."):
         raise InputError("--out '' (or '.') is the current folder: give a folder for the "
                          f"output, e.g. --out runs/{kind}")
@@ -105,26 +108,27 @@ def check_target(target: Path, kind: str, avoid: dict[str, Path | None]) -> Path
         raise InputError(f"--out {shown(str(target))} is the current folder or one of its "
                          "parents: give a folder of its own, e.g. runs/NAME")
     for what, folder in avoid.items():
-        if folder is None:
-            continue
-        folder = folder.expanduser().resolve()
-        if _inside(resolved, folder) or _inside(folder, resolved):
-            raise InputError(f"--out {shown(str(target))} is inside or around {what} "
-                             f"({folder}); write the output elsewhere")
+        if folder is not None and _inside(resolved, folder.expanduser().resolve()):
+            raise InputError(f"--out {shown(str(target))} is inside {what} ({folder}); write "
+                             "the output elsewhere")
     blocking = next((p for p in (resolved, *resolved.parents) if p.exists()), resolved)
     if not blocking.is_dir():
         raise InputError(f"--out {shown(str(target))}: {blocking} is a file, not a folder; "
                          "choose a folder")
+    if replaced and resolved.is_dir() and os.path.ismount(resolved):
+        raise InputError(f"--out {shown(str(target))} is a mount point, and an output folder is "
+                         "swapped in whole when complete: use a folder inside it, e.g. "
+                         f"{resolved / 'run'}")
     if resolved.is_dir():
         found = output_kind(resolved)
         try:
-            entries = [name for name in os.listdir(resolved) if not is_service_entry(name)]
+            entries = visible(resolved)
         except OSError as exc:
             raise InputError(f"--out {shown(str(target))}: cannot read it ({exc.strerror})") \
                 from None
         if entries and found is None:
             raise InputError(f"--out {shown(str(target))} holds files liqbt did not write (e.g. "
-                             f"{shown(sorted(entries)[0], 40)}); choose a new or empty folder, "
+                             f"{shown(entries[0], 40)}); choose a new or empty folder, "
                              "or the folder of an earlier liqbt output")
         if found is not None and found != kind:
             raise InputError(f"--out {shown(str(target))} holds a `liqbt {found}` output; "
@@ -175,8 +179,7 @@ def _may_be_replaced(folder: Path) -> bool:
     """Could a liqbt command replace `folder` as a whole? Only an output folder (or an empty
     one): elsewhere no shared lock is needed, and no lock file is left beside it."""
     try:
-        return not any(name for name in os.listdir(folder) if not is_service_entry(name)) \
-            or output_kind(folder) is not None
+        return not visible(folder) or output_kind(folder) is not None
     except OSError:
         return False
 

@@ -35,7 +35,7 @@ from typing import Iterator
 
 from feeds.atomic import UMASK
 from liqbt.output_lock import (
-    MARKER, FolderLock, check_target, is_service_entry, own_entries, read_marker,
+    MARKER, FolderLock, check_target, own_entries, read_marker,
 )
 
 RENAME_EXCHANGE = 2
@@ -47,14 +47,13 @@ def output_folder(target: Path, command: str, avoid: dict[str, Path | None] | No
     """Check and lock `target`, then yield the folder to write into: a staging folder swapped
     in on success (`stage=True`), or `target` itself (`stage=False`: commands that checkpoint
     into their folder, like `liqbt sweep`; they get the checks, the lock and the marker)."""
-    folder = check_target(target, command, avoid or {})
+    folder = check_target(target, command, avoid or {}, replaced=stage)
     lock = FolderLock(folder, command).acquire()
     try:
         recover(folder, command)
         if not stage:
             folder.mkdir(parents=True, exist_ok=True)
-            if not any(not is_service_entry(name) for name in os.listdir(folder)) or \
-                    read_marker(folder) is None:
+            if read_marker(folder) is None:  # new, or written before markers existed
                 _write_marker(folder, command, entries=None)
             yield folder
             return

@@ -111,9 +111,11 @@ def run_and_report(config: RunConfig, config_path: Path, source: Source | Path, 
     Tearsheet workers start first, so their imports overlap loading data and simulating."""
     from reports.outputs import write_run_outputs
     from reports.pages import RunReport
-    from reports.tearsheet_pool import TearsheetWorkers
+    from reports.tearsheet_pool import TearsheetWorkers, default_workers
 
-    with TearsheetWorkers(config.report.workers if config.report.tearsheets else 1) as workers:
+    pages = len(config.strategies) if config.report.tearsheets else 0
+    workers = 1 if not pages else min(config.report.workers or default_workers(), max(pages, 2))
+    with TearsheetWorkers(workers) as workers:  # at most one worker (~200 MB) per page
         result = run_backtest(config, source, progress)
         report = RunReport(result, config.report, config_record(config, config_path))
         write_run_outputs(report, out_dir, progress, workers)

@@ -86,4 +86,5 @@ def build_manifest(result, config: ConfigRecord) -> dict:
     manifest = panel_manifest(config, panel, panel.sessions[panel.start_position:])
     manifest["sessions"]["warmup_first"] = str(panel.sessions[0].date())
     manifest["config"] = config.content
+    manifest["notes"] = list(getattr(result, "notes", []))
     return manifest

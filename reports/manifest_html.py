@@ -96,12 +96,12 @@ def warnings_block(manifest: dict) -> str:
     allow-listed, and sleeves closed during the backtest (e.g. an inverse-VIX product that died)."""
     issues = [i for i in manifest.get("data_quality", []) if i.get("action") != "allowed"]
     closures = manifest.get("sleeve_closures", {})
-    shortened = (manifest.get("window") or {}).get("shortened", [])
+    shortened = (manifest.get("window") or {}).get("shortened", []) + manifest.get("notes", [])
     if not issues and not closures and not shortened:
         return '<section id="warnings"><p>No data-quality warnings; no sleeve closed.</p></section>'
     parts = ['<section id="warnings"><h2>Warnings</h2>']
     if shortened:
-        parts.append("<p>The backtest window is shorter than the one asked for:</p><ul>"
+        parts.append("<p>Read the numbers knowing that:</p><ul>"
                      + "".join(f"<li>{_text(note)}</li>" for note in shortened) + "</ul>")
     if issues:
         parts.append(f"<p>{len(issues)} data-quality issue(s) (allow-listed ones are in the "

@@ -57,9 +57,10 @@ def _say(line: str) -> None:
     from feeds.errors import one_line
 
     try:
-        sys.stderr.write(one_line(line) + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):  # stderr closed or a broken pipe: nothing left to tell
+        if sys.stderr is not None:  # None when started with stderr closed: nowhere to tell
+            sys.stderr.write(one_line(line) + "\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):  # a broken pipe: nothing left to tell
         pass
 
 

@@ -22,9 +22,11 @@ from typing import Optional
 
 import typer
 
-from feeds.errors import InputError
+from feeds.errors import InputError, shown
 from liqbt.cli.options import CacheDirOpt, TimeoutOpt
+
 TICKER = re.compile(r"^[A-Za-z0-9.^=_-]+$")
+MAX_TICKER_CHARS = 32  # it becomes a file name in the cache
 
 
 @dataclass
@@ -77,8 +79,9 @@ def build_plan(config_path: Path | None, series_ids: list[str], tickers: list[st
         else:
             plan.series.append(spec)
     for ticker in dict.fromkeys(wanted_tickers):
-        if not TICKER.match(ticker):
-            raise InputError(f"--tickers: '{ticker}' is not a ticker (letters, digits, . ^ = _ -)")
+        if not TICKER.match(ticker) or len(ticker) > MAX_TICKER_CHARS:
+            raise InputError(f"--tickers: {shown(ticker)} is not a ticker (at most "
+                             f"{MAX_TICKER_CHARS} letters, digits, . ^ = _ -)")
         if ticker.upper() in NOT_ON_YAHOO:
             raise InputError(f"ticker '{ticker}' has no online source: it is "
                              f"{NOT_ON_YAHOO[ticker.upper()]}; run from --snapshot DIR")
@@ -138,6 +141,9 @@ def fetch(config: Optional[Path] = typer.Argument(None, metavar="CONFIG", show_d
     from feeds.resolve import missing_message
 
     plan = build_plan(config, _split(series), _split(tickers), vintage, timeout)
+    blocking = next((p for p in (export, *export.parents) if p.exists()), None) if export else None
+    if blocking is not None and not blocking.is_dir():  # said before fetching, not after
+        raise InputError(f"--export {export}: {blocking} is a file, not a folder; choose a folder")
     cache = ParquetCache(resolve_cache_dir(cache_dir))
     keys = [cache_key(spec, plan.vintage) for spec in plan.series] + \
         [price_key(ticker) for ticker in plan.tickers]
@@ -189,6 +195,9 @@ def list_cache(cache_dir: Optional[Path] = CacheDirOpt) -> None:
     from feeds.cache import ParquetCache, resolve_cache_dir
 
     cache = ParquetCache(resolve_cache_dir(cache_dir))
+    if cache.root.exists() and not cache.root.is_dir():
+        raise InputError(f"cache {cache.root} is a file, not a folder: pass --cache-dir DIR (or "
+                         "LIQBT_CACHE_DIR) naming a folder")
     entries = cache.listing()
     if not entries:
         typer.echo(f"cache {cache.root} is empty: fill it with `liqbt fetch CONFIG` or "

@@ -37,6 +37,10 @@ def exit_now(code: int) -> None:
     import os
 
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None when the command was started with it closed
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more to say
+            pass
     os._exit(code)

@@ -57,9 +57,12 @@ def status(message: str) -> None:
 
 def data_folders(snapshot: Path | None, config, config_path: Path, cache_dir: Path | None
                  ) -> dict[str, Path | None]:
-    """The folders a command reads its data from, which its --out must stay out of."""
+    """The folder a command reads its data from (the snapshot, else the cache), which its --out
+    must stay out of."""
     from feeds.cache import resolve_cache_dir
     from liqbt.run import resolve_snapshot
 
-    return {"the data snapshot": resolve_snapshot(snapshot, config, config_path),
-            "the data cache": resolve_cache_dir(cache_dir)}
+    folder = resolve_snapshot(snapshot, config, config_path)
+    if folder is not None:
+        return {"the data snapshot": folder}
+    return {"the data cache": resolve_cache_dir(cache_dir)}

@@ -65,7 +65,7 @@ def test_duplicated_dates_follow_the_quality_policy(tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("date,value\n2020-01-02,1\nnot-a-date,2\n", "not ISO dates"),
+    ("date,value\n2020-01-02,1\nnot-a-date,2\n", "line 3: date .not-a-date. is not an existing date"),
     ("date,WALCL\n2020-01-02,1\n", "no 'value' column; the layout is date,value")])
 def test_malformed_snapshot_files_are_one_line_data_errors(tmp_path, text, message):
     from feeds.catalog import spec_for

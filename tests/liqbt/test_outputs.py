@@ -99,7 +99,7 @@ def test_a_second_command_on_a_locked_folder_fails_at_once_naming_the_holder(out
     ("/", "is the current folder or one of its parents"),
     ("file.txt", "file.txt is a file, not a folder"),
     ("file.txt/sub", "file.txt is a file, not a folder"),
-    ("snap/out", "is inside or around the data snapshot"),
+    ("snap/out", "is inside the data snapshot"),
     ("foreign", "holds files liqbt did not write (e.g. 'thesis.docx')"),
     ("runs/q", "holds a `liqbt run` output; write the sweep output to another folder"),
 ])
