@@ -2,8 +2,9 @@
 
 Checked before any work starts (a run must not spend minutes and then find it cannot write):
 the folder is not '' or the current folder (or one of its parents), not a file, not inside the
-data snapshot or the cache the command reads, not a mount point, its parent can be written, and it does not hold files
-liqbt did not write (a run replaces the folder as a whole, see `liqbt.outputs`).
+data snapshot or the cache the command reads, not a mount point, its parent can be written, and
+it does not hold files liqbt did not write (a run replaces the folder as a whole, see
+`liqbt.outputs`); liqbt outputs nested in it (runs/x/sweep) and hidden entries are kept.
 
 Locks are `flock`s on a small file beside the folder, `.NAME.lock` (kept there: removing a lock
 file races with the next locker). A command holds its folder's lock exclusively for its whole
@@ -64,21 +65,24 @@ def read_marker(folder: Path) -> dict | None:
     return marker if isinstance(marker, dict) else None
 
 
-def output_kind(folder: Path) -> str | None:
+def output_kind(folder: Path, nested: set[str] | None = None) -> str | None:
     """Which command wrote `folder` ('run', 'sweep', ...): from its marker, else from its file
-    names (folders written before markers); None if it is not a liqbt output folder."""
+    names (folders written before markers; `nested` liqbt outputs inside it aside); None if it is
+    not a liqbt output folder."""
     marker = read_marker(folder)
     if marker is not None:
         return str(marker.get("command"))
     try:
-        names = set(visible(folder))
+        names = set(visible(folder)) - (nested or set())
     except OSError:
         return None
-    nested = {name for name in names if (folder / name).is_dir() and output_kind(folder / name)}
-    for kind, known in OUTPUT_NAMES.items():
-        if names - nested and names - nested <= known:
-            return kind
-    return None
+    return next((kind for kind, known in OUTPUT_NAMES.items() if names and names <= known), None)
+
+
+def nested_outputs(folder: Path) -> set[str]:
+    """The subfolders of `folder` that are liqbt outputs themselves (runs/x/sweep in runs/x)."""
+    return {name for name in visible(folder)
+            if (folder / name).is_dir() and output_kind(folder / name) is not None}
 
 
 def own_entries(folder: Path, kind: str) -> set[str]:
@@ -120,12 +124,13 @@ def check_target(target: Path, kind: str, avoid: dict[str, Path | None],
                          "swapped in whole when complete: use a folder inside it, e.g. "
                          f"{resolved / 'run'}")
     if resolved.is_dir():
-        found = output_kind(resolved)
         try:
-            entries = visible(resolved)
+            nested = nested_outputs(resolved)
+            entries = [name for name in visible(resolved) if name not in nested]
         except OSError as exc:
             raise InputError(f"--out {shown(str(target))}: cannot read it ({exc.strerror})") \
                 from None
+        found = output_kind(resolved, nested)
         if entries and found is None:
             raise InputError(f"--out {shown(str(target))} holds files liqbt did not write (e.g. "
                              f"{shown(entries[0], 40)}); choose a new or empty folder, "
@@ -179,7 +184,8 @@ def _may_be_replaced(folder: Path) -> bool:
     """Could a liqbt command replace `folder` as a whole? Only an output folder (or an empty
     one): elsewhere no shared lock is needed, and no lock file is left beside it."""
     try:
-        return not visible(folder) or output_kind(folder) is not None
+        nested = nested_outputs(folder)
+        return set(visible(folder)) <= nested or output_kind(folder, nested) is not None
     except OSError:
         return False
 

@@ -45,12 +45,17 @@ def _on_terminate(signum, frame) -> None:
     raise Terminated()
 
 
-def _install_signal_handlers() -> None:
+def _install_signal_handlers() -> dict:
+    """Ours for SIGINT (unless it is ignored: nohup, a background job) and SIGTERM; returns the
+    handlers they replace."""
+    global _signalled
+    _signalled = None
     if threading.current_thread() is not threading.main_thread():
-        return
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored (nohup, &)
-        signal.signal(signal.SIGINT, _on_interrupt)
-    signal.signal(signal.SIGTERM, _on_terminate)
+        return {}
+    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, _on_terminate)}
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, _on_interrupt)
+    return previous
 
 
 def _say(line: str) -> None:
@@ -66,7 +71,7 @@ def _say(line: str) -> None:
 
 def _failure(exc: BaseException) -> int | None:
     """Say what went wrong in one line (a config may have one line per problem) and return the
-    exit code; None for an unexpected error, which keeps its traceback."""
+    exit code; None for an unexpected error (a bug)."""
     import typer
     from typer._click import exceptions as click  # typer 0.29 vendors click (pinned)
 
@@ -141,14 +146,17 @@ def _run_command() -> int:
 
 def main() -> None:
     """Console entry point: run the command, end with its exit code."""
-    _install_signal_handlers()
+    previous = _install_signal_handlers()
     try:
         code = _invoke()
     except (KeyboardInterrupt, Terminated) as exc:  # a second signal while handling the first
         code = INTERRUPTED if isinstance(exc, KeyboardInterrupt) else TERMINATED
         _say("liqbt: interrupted" if code == INTERRUPTED else "liqbt: terminated")
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     from liqbt.cli.exits import exit_fast_requested, exit_now
 
-    if exit_fast_requested() or code in (INTERRUPTED, TERMINATED):
-        exit_now(code)  # interrupted: everything was cleaned up on the way here; nothing to wait for
-    sys.exit(code)
+    if exit_fast_requested():
+        exit_now(code)
+    sys.exit(code)  # an interrupted run too: multiprocessing's exit handlers release its pool

@@ -132,3 +132,16 @@ def test_leftovers_of_a_killed_command_are_sorted_out_by_the_next_one(out):
     os.rename(out, out.parent / ".q.previous")
     recover(out, "run")
     assert _files(out) == {**before, "notes.txt": "mine"}
+
+
+def test_a_folder_holding_only_nested_liqbt_outputs_takes_a_run(tmp_path):
+    """`liqbt sweep` first (runs/x/sweep), then `liqbt run` into runs/x: the sweep is kept."""
+    folder = tmp_path / "runs" / "x"
+    with output_folder(folder / "sweep", "sweep", stage=False) as sweep:
+        (sweep / "sweep.csv").write_text("combos")
+    legacy = folder / "signals"  # written before markers existed: known by its file names
+    _write_run(legacy, {"signals.csv": "s", "signals.html": "<html>"})
+    _publish(folder, {"index.html": "run"})
+    assert _files(folder) == {"index.html": "run", "sweep/sweep.csv": "combos",
+                              "signals/signals.csv": "s", "signals/signals.html": "<html>",
+                              ".sweep.lock": (folder / ".sweep.lock").read_text()}
