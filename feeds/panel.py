@@ -20,7 +20,7 @@ from feeds.instruments import Instrument, PricePath
 from feeds.quality import CheckedSource, QualityIssue, QualityPolicy
 from feeds.release import fed_business_days, first_usable_session, known_at_close
 from feeds.snapshot import FileRecord
-from feeds.window import say_shortened, shortened_window
+from feeds.window import say_window_notes, window_notes
 
 
 class Source(Protocol):
@@ -86,8 +86,8 @@ class PointInTimePanel:
             {sleeve: self._tradable(path) for sleeve, path in self.sleeve_paths.items()},
             index=self.sessions)
         self._series_cache: dict[str, pd.Series] = {}
-        self.window_notes = [] if cutoff is not None else shortened_window(self)
-        say_shortened(self.window_notes)
+        self.window_notes = [] if cutoff is not None else window_notes(self)
+        say_window_notes(self.window_notes)
 
     def _build_paths(self, start: pd.Timestamp | None, last: pd.Timestamp | None
                      ) -> tuple[dict[str, PricePath], pd.DatetimeIndex]:

@@ -3,9 +3,10 @@
 The panel starts the backtest at the first session on or after `data.start` and ends it at the
 last session all live sleeves have prices for (and not after `data.end`). So a `data.start`
 before all data, a `data.end` after it, or one sleeve whose data ends early (even years before
-the others) quietly shortens the run. Each such case becomes one note here, naming the dates and
-the sleeve that limits the window: logged once as a warning on stderr and kept in the run's
-manifest (`window`).
+the others) quietly shortens the run; and a sleeve listed after the backtest starts cannot be
+held until then (a week of slack: a listing a few days in is not worth a line). Each such case
+becomes one note here, naming the dates and the sleeve: logged once as a warning on stderr and
+kept in the run's manifest (`window.notes`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def _weekdays(first: pd.Timestamp, stop: pd.Timestamp) -> int:
     return int(np.busday_count(first.date(), stop.date())) if stop > first else 0
 
 
-def shortened_window(panel) -> list[str]:
+def window_notes(panel) -> list[str]:
     """Notes on how `panel`'s backtest window falls short of the one requested (none if not)."""
     sessions = panel.sessions
     if len(sessions) == 0:
@@ -38,6 +39,12 @@ def shortened_window(panel) -> list[str]:
             _weekdays(pd.Timestamp(panel.start), first) > 0:
         notes.append(f"the backtest starts {_day(first)}, not at data.start {_day(panel.start)}: "
                      "no sleeve has prices before it")
+    for sleeve, path in panel.sleeve_paths.items():
+        listed = path.prices.index[0] if len(path.prices) else None
+        if listed is not None and _weekdays(first, listed) > 5:
+            notes.append(f"sleeve '{sleeve}' has no prices before {_day(listed)}, "
+                         f"{_weekdays(first, listed):,} weekdays into the backtest: until then "
+                         "no strategy can hold it")
     live_ends = {sleeve: path.prices.index[-1] for sleeve, path in panel.sleeve_paths.items()
                  if len(path.prices) and path.closed_on is None}
     if not live_ends:
@@ -60,10 +67,10 @@ def window_record(panel) -> dict:
                           "end": None if panel.end is None else _day(panel.end)},
             "first": _day(sessions[0]) if len(sessions) else None,
             "last": _day(sessions[-1]) if len(sessions) else None,
-            "shortened": list(getattr(panel, "window_notes", []))}
+            "notes": list(getattr(panel, "window_notes", []))}
 
 
-def say_shortened(notes: list[str]) -> None:
+def say_window_notes(notes: list[str]) -> None:
     """Each note once on stderr (the `liqbt.window` logger, like the data-quality warnings)."""
     for note in notes:
         logger.warning("liqbt: warning: %s", note)

@@ -4,7 +4,7 @@
 keys are left out) as one <section id="liqbt-manifest">: config name, path and sha256, backtest
 sessions, data source, git commit, every data file read with its date range and sha256, every
 data-quality issue found (allowed ones too), sleeves closed by design, package versions.
-`warnings_block` is the short list a reader should see first (a shortened backtest window, issues
+`warnings_block` is the short list a reader should see first (window and strategy notes, issues
 not allow-listed, closures).
 """
 
@@ -67,8 +67,8 @@ def manifest_block(manifest: dict) -> str:
         f"git <code>{_text(commit)}</code>"
         + (f"; created {_text(manifest['created_utc'])} UTC" if manifest.get("created_utc") else ""),
     ]
-    for note in (manifest.get("window") or {}).get("shortened", []):
-        lines.append(f"window shortened: {_text(note)}")
+    for note in (manifest.get("window") or {}).get("notes", []):
+        lines.append(f"window: {_text(note)}")
     if manifest.get("data_source"):
         lines.append(f"data source {_text(manifest['data_source'])}")
     parts = ["<h3>liqbt manifest</h3>", "<p>" + "<br>".join(lines) + "</p>"]
@@ -96,13 +96,13 @@ def warnings_block(manifest: dict) -> str:
     allow-listed, and sleeves closed during the backtest (e.g. an inverse-VIX product that died)."""
     issues = [i for i in manifest.get("data_quality", []) if i.get("action") != "allowed"]
     closures = manifest.get("sleeve_closures", {})
-    shortened = (manifest.get("window") or {}).get("shortened", []) + manifest.get("notes", [])
-    if not issues and not closures and not shortened:
+    notes = (manifest.get("window") or {}).get("notes", []) + manifest.get("notes", [])
+    if not issues and not closures and not notes:
         return '<section id="warnings"><p>No data-quality warnings; no sleeve closed.</p></section>'
     parts = ['<section id="warnings"><h2>Warnings</h2>']
-    if shortened:
+    if notes:
         parts.append("<p>Read the numbers knowing that:</p><ul>"
-                     + "".join(f"<li>{_text(note)}</li>" for note in shortened) + "</ul>")
+                     + "".join(f"<li>{_text(note)}</li>" for note in notes) + "</ul>")
     if issues:
         parts.append(f"<p>{len(issues)} data-quality issue(s) (allow-listed ones are in the "
                      "manifest below):</p>" + _issues_table(issues, "warning-issues"))

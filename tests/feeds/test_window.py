@@ -34,7 +34,7 @@ def test_a_window_as_asked_says_nothing(caplog):
     panel = _panel(start="2020-01-13", end="2020-02-14")
     assert panel.window_notes == [] and _said(caplog) == []
     assert window_record(panel) == {"requested": {"start": "2020-01-13", "end": "2020-02-14"},
-                                    "first": "2020-01-13", "last": "2020-02-14", "shortened": []}
+                                    "first": "2020-01-13", "last": "2020-02-14", "notes": []}
 
 
 def test_a_start_before_the_data_is_said(caplog):
@@ -52,7 +52,7 @@ def test_an_end_after_the_data_is_said(caplog):
     assert panel.window_notes == [f"the backtest ends {SESSIONS[-1].date()}, not at data.end "
                                   f"2030-01-01: sleeve 'long' has no prices after "
                                   f"{SESSIONS[-1].date()}"]
-    assert window_record(panel)["shortened"] == panel.window_notes
+    assert window_record(panel)["notes"] == panel.window_notes
 
 
 def test_a_sleeve_ending_early_names_itself_even_without_an_end(caplog):
@@ -79,3 +79,12 @@ def test_the_real_quickstart_window_is_as_asked(snapshot, caplog):
     caplog.set_level(logging.WARNING, logger="liqbt.window")
     panel = build_panel(load_config(REPO / "liqbt" / "configs" / "quickstart.yaml"), snapshot)
     assert panel.window_notes == [] and _said(caplog) == []
+
+
+def test_a_sleeve_listed_after_the_start_is_said():
+    source = MemorySource(prices={"OLD": pd.Series(np.linspace(10, 20, 60), index=SESSIONS),
+                                  "NEW": pd.Series(5.0, index=SESSIONS[30:])})
+    panel = PointInTimePanel(source, {"old": TickerInstrument(ticker="OLD"),
+                                      "new": TickerInstrument(ticker="NEW")})
+    assert panel.window_notes == [f"sleeve 'new' has no prices before {SESSIONS[30].date()}, 30 "
+                                  "weekdays into the backtest: until then no strategy can hold it"]
