@@ -51,8 +51,12 @@ TimeoutOpt = config_bounded(DataSection, "timeout_s", "--timeout", help="seconds
 
 
 def status(message: str) -> None:
-    """A progress line on stderr (stdout is for results)."""
-    typer.echo(f"liqbt: {message}", err=True)
+    """A progress line on stderr (stdout is for results); a closed pipe (`2>&1 | head`) does not
+    fail the command: progress is not worth losing a run for."""
+    try:
+        typer.echo(f"liqbt: {message}", err=True)
+    except OSError:
+        pass
 
 
 def data_folders(snapshot: Path | None, config, config_path: Path, cache_dir: Path | None
