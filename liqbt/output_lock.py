@@ -10,8 +10,9 @@ Locks are `flock`s on a small file beside the folder, `.NAME.lock` (kept there: 
 file races with the next locker). A command holds its folder's lock exclusively for its whole
 life, so a second command on the same folder fails at once with one line naming the holder; the
 kernel drops the lock when the process dies, however it dies. A command writing inside another
-liqbt output folder (runs/x/sweep inside runs/x) also holds that folder's lock shared, so the
-outer folder cannot be replaced under it.
+liqbt output folder (runs/x/sweep inside runs/x) also holds that folder's lock shared, and a
+command replacing a folder holds the locks of the outputs nested in it, so neither can pull a
+folder from under the other, whichever starts first.
 """
 
 from __future__ import annotations
@@ -149,30 +150,43 @@ class FolderLock:
     command: str
     _fds: list[int] = field(default_factory=list)
 
-    def acquire(self) -> "FolderLock":
+    def acquire(self, replacing: bool = True) -> "FolderLock":
+        """Lock the folder; the output folder around it shared (it must not be replaced while
+        this command writes inside it); and, when `replacing` the folder, the liqbt outputs
+        nested in it (none may be written while it is swapped)."""
         try:
             self.folder.parent.mkdir(parents=True, exist_ok=True)
             self._fds.append(_lock(lock_path(self.folder), fcntl.LOCK_EX))
         except OSError as exc:
             raise InputError(f"cannot write --out {self.folder} ({exc.strerror}): choose a "
                              "writable folder") from None
-        self._describe_holder()
+        self._describe_holder(self._fds[0])
         outer = self.folder.parent
-        if outer.parent != outer and _may_be_replaced(outer):
-            try:
-                self._fds.append(_lock(lock_path(outer), fcntl.LOCK_SH))
-            except OSError:
-                pass  # an outer folder we cannot lock is one no liqbt command can replace
-            except OutputBusy:
-                self.release()
-                raise
+        try:
+            if outer.parent != outer and _may_be_replaced(outer):
+                self._add(lock_path(outer), fcntl.LOCK_SH)
+            if replacing and self.folder.is_dir():
+                for name in sorted(nested_outputs(self.folder)):
+                    self._add(lock_path(self.folder / name), fcntl.LOCK_EX)
+        except OutputBusy:
+            self.release()
+            raise
         return self
 
-    def _describe_holder(self) -> None:
+    def _add(self, path: Path, mode: int) -> None:
+        try:
+            self._fds.append(_lock(path, mode))
+        except OSError:
+            return  # a lock file we cannot open belongs to a folder no liqbt command can write
+        if mode == fcntl.LOCK_EX:
+            self._describe_holder(self._fds[-1])
+
+    def _describe_holder(self, fd: int) -> None:
+        """Who holds it, for the one line a second command prints."""
         holder = json.dumps({"pid": os.getpid(), "command": self.command,
                              "since": time.strftime("%Y-%m-%d %H:%M:%S")})
-        os.ftruncate(self._fds[0], 0)
-        os.pwrite(self._fds[0], holder.encode(), 0)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, holder.encode(), 0)
 
     def release(self) -> None:
         for fd in reversed(self._fds):
@@ -181,13 +195,10 @@ class FolderLock:
 
 
 def _may_be_replaced(folder: Path) -> bool:
-    """Could a liqbt command replace `folder` as a whole? Only an output folder (or an empty
-    one): elsewhere no shared lock is needed, and no lock file is left beside it."""
-    try:
-        nested = nested_outputs(folder)
-        return set(visible(folder)) <= nested or output_kind(folder, nested) is not None
-    except OSError:
-        return False
+    """Could a liqbt command be replacing `folder` as a whole? An output folder, or one with a
+    lock file beside it (being written now, its first output not yet in place); elsewhere no
+    lock is needed, and no lock file is left beside a folder liqbt never wrote."""
+    return lock_path(folder).exists() or output_kind(folder) is not None
 
 
 def _lock(path: Path, mode: int) -> int:

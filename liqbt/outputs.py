@@ -48,7 +48,7 @@ def output_folder(target: Path, command: str, avoid: dict[str, Path | None] | No
     in on success (`stage=True`), or `target` itself (`stage=False`: commands that checkpoint
     into their folder, like `liqbt sweep`; they get the checks, the lock and the marker)."""
     folder = check_target(target, command, avoid or {}, replaced=stage)
-    lock = FolderLock(folder, command).acquire()
+    lock = FolderLock(folder, command).acquire(replacing=stage)
     try:
         recover(folder, command)
         if not stage:

@@ -22,7 +22,7 @@ def _write_run(folder: Path, pages: dict[str, str]) -> None:
 
 def _files(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): p.read_text() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != MARKER}
+            if p.is_file() and p.name != MARKER and p.suffix != ".lock"}
 
 
 def _publish(out: Path, pages: dict[str, str], command: str = "run") -> None:
@@ -94,6 +94,22 @@ def test_a_second_command_on_a_locked_folder_fails_at_once_naming_the_holder(out
                 pass
 
 
+def test_a_run_and_a_command_inside_its_folder_exclude_each_other_whoever_starts_first(tmp_path):
+    """runs/x/sweep written before runs/x ever held a run: the run finds the sweep's lock."""
+    folder = tmp_path / "runs" / "x"
+    with output_folder(folder / "sweep", "sweep", stage=False):
+        with pytest.raises(OutputBusy, match=f"{folder / 'sweep'} is being written by another "
+                                             r"liqbt command \(liqbt sweep, pid"):
+            with output_folder(folder, "run"):
+                pass
+    with output_folder(folder, "run"):
+        with pytest.raises(OutputBusy, match=f"{folder / 'sweep'} is being written by another "
+                                             r"liqbt command \(liqbt run, pid"):
+            with output_folder(folder / "sweep", "sweep", stage=False):
+                pass
+    assert not (tmp_path / ".runs.lock").exists()  # runs/ itself is no output: no lock beside it
+
+
 @pytest.mark.parametrize("target, message", [
     ("", "--out '' (or '.') is the current folder"),
     ("/", "is the current folder or one of its parents"),
@@ -143,5 +159,4 @@ def test_a_folder_holding_only_nested_liqbt_outputs_takes_a_run(tmp_path):
     _write_run(legacy, {"signals.csv": "s", "signals.html": "<html>"})
     _publish(folder, {"index.html": "run"})
     assert _files(folder) == {"index.html": "run", "sweep/sweep.csv": "combos",
-                              "signals/signals.csv": "s", "signals/signals.html": "<html>",
-                              ".sweep.lock": (folder / ".sweep.lock").read_text()}
+                              "signals/signals.csv": "s", "signals/signals.html": "<html>"}
