@@ -48,7 +48,8 @@ TERMS = {
     "FRED": "Federal Reserve Economic Data, St. Louis Fed. The series bundled here are the Fed "
             "Board's (H.4.1, H.15, administered rates), the NY Fed's, the Chicago Fed's and the "
             "St. Louis Fed's own public statistics; FRED asks users to cite FRED and the original "
-            "source. Third-party series keep their owners' terms (VIXCLS: Cboe, below).",
+            "source. Series of other publishers keep their terms (the NY Fed's reference rates "
+            "and Cboe's VIXCLS, below).",
     "NY Fed Markets API": "Federal Reserve Bank of New York: reference rates and repo operation "
                           "results; use is governed by the NY Fed's Terms of Use for its "
                           "reference rates and website, which require attribution.",
@@ -64,16 +65,21 @@ TERMS = {
             "Inc.; bundled for research use only.",
 }
 CBOE = {"VIX", "VIX3M", "VIXCLS"}
+#: Reference rates the NY Fed administers (FRED redistributes them under the NY Fed's terms).
+NYFED_RATES = {"SOFR", "SOFR1", "SOFR25", "SOFR75", "SOFR99", "SOFRVOL", "TGCR", "BGCR", "EFFR",
+               "OBFR"}
 
 
 def source_of(folder: str, name: str) -> str:
-    """Who publishes a file's data (a key of TERMS, plus Cboe for its indices)."""
+    """Who publishes a file's data: keys of TERMS, '; '-separated when two sets of terms apply."""
     if folder == "prices":
         base = "Yahoo Finance"
     else:
         spec = CATALOG.get(name)
         base = spec.source if spec is not None else "FRED"
         base = {"Cboe/Yahoo": "Yahoo Finance"}.get(base, base)
+    if name in NYFED_RATES and base == "FRED":
+        return "FRED; NY Fed Markets API"
     return f"{base}; Cboe" if name in CBOE else base
 
 
