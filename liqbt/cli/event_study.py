@@ -48,8 +48,9 @@ def event_study(
     loaded = load_config(config)
     section = loaded.event_study or EventStudySection()
     out_dir = out or Path("runs") / loaded.name / "event_study"
+    source = open_run_source(snapshot, loaded, config, progress=status)
     status("loading data")
-    panel = build_panel(loaded, open_run_source(snapshot, loaded, config, progress=status))
+    panel = build_panel(loaded, source)
     studies = configured_event_studies(panel.sleeve_prices, section,
                                        [kind] if kind else None, before, after)
     manifest = panel_manifest(config_record(loaded, config), panel, panel.sessions)

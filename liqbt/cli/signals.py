@@ -57,9 +57,9 @@ def signals(
         raise InputError(f"{config}: the config has no `signals:` section; add at least one "
                          "signal (see `liqbt signals --list`)")
     out_dir = out or Path("runs") / loaded.name / "signals"
+    source = open_run_source(snapshot, loaded, config, cache_dir, progress=status)
     status("loading data")
-    panel = build_panel(loaded, open_run_source(snapshot, loaded, config, cache_dir,
-                                                progress=status))
+    panel = build_panel(loaded, source)
     status("computing signals")
     computed = compute_configured_signals(loaded, panel)
     frame = write_signals_outputs(dict(loaded.signals), loaded.title,

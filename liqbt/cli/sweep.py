@@ -80,8 +80,9 @@ def sweep(
         raise InputError(f"{config}: no sweep: section; add one with strategy, grid and metric "
                          "(example in liqbt/configs/article.yaml)")
     out_dir = out or Path("runs") / loaded.name / "sweep"
+    source = open_run_source(snapshot, loaded, config, progress=status)
     status("loading data")
-    panel = build_panel(loaded, open_run_source(snapshot, loaded, config, progress=status))
+    panel = build_panel(loaded, source)
     status("computing signals")
     signals = compute_configured_signals(loaded, panel)
     setup = prepare_sweep(sweep_spec(loaded), panel, signals)
