@@ -1,12 +1,16 @@
-"""Where a run's data comes from: a snapshot directory, else the parquet cache, else online.
+"""Where a run's data comes from: decided once, said once, never a mix.
 
-`open_source` decides once per run:
-1. a snapshot directory (`--snapshot`, LIQBT_SNAPSHOT or data.snapshot) is used alone, so a
+`open_source` picks one origin per run (feeds/origin.py says it on stderr and in the manifest):
+1. a snapshot directory (`--snapshot`, LIQBT_SNAPSHOT or data.snapshot), used alone, so a
    snapshot run is fully offline and reproducible (a missing file names itself);
-2. otherwise the parquet cache (`--cache-dir`, LIQBT_CACHE_DIR, XDG default);
-3. with `online=True` (`liqbt run --online`), a series or ticker missing from the cache is fetched
-   into it first. Without it a run never touches the network and a missing item says which
-   `liqbt fetch` command gets it. Cached items are not refreshed by a run: `liqbt fetch` does that.
+2. with `online=True` (`liqbt run --online`), the parquet cache, fetching what it lacks first;
+3. the parquet cache (`--cache-dir`, LIQBT_CACHE_DIR, XDG default) when it holds everything the
+   config needs (`needs`);
+4. else the snapshot bundled with the package (feeds/bundle.py), when it holds everything (latest
+   values only: a first-release run never falls back to it);
+5. else the cache anyway, whose first missing item names the `liqbt fetch` command that gets it.
+Without `online` a run never touches the network. Cached items are not refreshed by a run:
+`liqbt fetch` does that. Without `needs` (library use) steps 3-5 are just "the cache".
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from typing import Callable
 
 import pandas as pd
 
+from feeds.bundle import bundled_source
 from feeds.cache import CacheKey, Cached, ParquetCache, resolve_cache_dir
 from feeds.catalog import SeriesSpec
 from feeds.errors import DataError, InputError
 from feeds.online import DEFAULT_TIMEOUT_S, OnlineSources
+from feeds.origin import DataNeeds, DataOrigin
 from feeds.refresh import Refresher, cache_key, price_key
 from feeds.snapshot import FileRecord, SnapshotSource, sha256_of
 
@@ -90,6 +96,16 @@ class CacheSource:
                 fetched_at=cached.meta.fetched_at))
         return records
 
+    def records_for(self, needs: DataNeeds) -> list[FileRecord]:
+        """File records of what `needs` names that is cached (read now, as a run would)."""
+        keys = [cache_key(spec, self.vintage) for spec in needs.series]
+        keys += [price_key(ticker) for ticker in needs.tickers]
+        for key in keys:
+            if key not in self._loaded and self.cache.has(key):
+                self._load(key, None)
+        return [record for record in self.files_used()
+                if record.path in {str(key.relative) for key in keys}]
+
     def _load(self, key: CacheKey, fill: Callable[[], object] | None,
               spec: SeriesSpec | None = None) -> Cached:
         if key in self._loaded:
@@ -119,8 +135,9 @@ def snapshot_vintage(snapshot: Path) -> str:
 def open_source(snapshot: Path | None, cache_dir: str | Path | None = None,
                 vintage: str = "latest", online: bool = False,
                 timeout_s: float = DEFAULT_TIMEOUT_S, progress: Progress = lambda m: None,
-                config: str | None = None):
-    """The run's data source (see module docstring)."""
+                config: str | None = None, needs: DataNeeds | None = None):
+    """The run's data source (see module docstring); with `needs`, its one stderr line goes to
+    `progress`. The source carries its `origin` (a `feeds.origin.DataOrigin`)."""
     if snapshot is not None:
         source = SnapshotSource(snapshot)
         if vintage == "first_release" and snapshot_vintage(source.root) != "first_release":
@@ -128,9 +145,56 @@ def open_source(snapshot: Path | None, cache_dir: str | Path | None = None,
                              "latest (revised) values: drop --snapshot/LIQBT_SNAPSHOT and run from "
                              "the cache after `liqbt fetch CONFIG` (needs FRED_API_KEY), or set "
                              "data.vintage: latest")
-        return source
+        return _said(source, DataOrigin("snapshot", f"snapshot {source.root}", source.root),
+                     needs, progress)
     cache = ParquetCache(resolve_cache_dir(cache_dir))
-    refresher = None
     if online:
         refresher = Refresher(cache, OnlineSources(timeout_s, cache.root / "py-yfinance"))
-    return CacheSource(cache, vintage, refresher, progress, config)
+        source = CacheSource(cache, vintage, refresher, progress, config)
+        return _said(source, DataOrigin("online", f"the cache {cache.root}", cache.root), needs,
+                     progress)
+    source = CacheSource(cache, vintage, None, progress, config)
+    cache_origin = DataOrigin("cache", f"the cache {cache.root}", cache.root)
+    if needs is None:
+        source.origin = cache_origin
+        return source
+    keys = _keys(needs, vintage)
+    lacking = [key for key in keys if not cache.has(key)]
+    if not lacking:
+        return _said(source, cache_origin, needs, progress)
+    bundle = bundled_source() if vintage == "latest" else None
+    if bundle is None or not _holds(bundle, needs):
+        source.origin = cache_origin  # its first missing item will say what to fetch
+        return source
+    fetch = f"`liqbt fetch {config}`" if config else "`liqbt fetch CONFIG`"
+    note = f"; {fetch} for the latest"
+    if len(lacking) < len(keys):
+        more = f" (and {len(lacking) - 1} more)" if len(lacking) > 1 else ""
+        note += f" (the cache {cache.root} lacks {lacking[0].label}{more})"
+    origin = DataOrigin("bundled", "the bundled snapshot", bundle.root, note)
+    return _said(bundle, origin, needs, progress)
+
+
+def _keys(needs: DataNeeds, vintage: str) -> list[CacheKey]:
+    return [cache_key(spec, vintage) for spec in needs.series] + \
+        [price_key(ticker) for ticker in needs.tickers]
+
+
+def _holds(source: SnapshotSource, needs: DataNeeds) -> bool:
+    return all(source.has_series(spec) for spec in needs.series) and \
+        all(source.has_file("prices", ticker) for ticker in needs.tickers)
+
+
+def _said(source, origin: DataOrigin, needs: DataNeeds | None, progress: Progress):
+    """Attach `origin` to `source` and, when the needs are known, say it once: the files the
+    config needs are read now (they would be at once anyway) to date it."""
+    source.origin = origin
+    if needs is not None:
+        if isinstance(source, SnapshotSource):
+            found = [source.record(spec.folder, spec.id) for spec in needs.series]
+            found += [source.record("prices", ticker) for ticker in needs.tickers]
+            records = [record for record in found if record is not None]
+        else:
+            records = source.records_for(needs)
+        progress(origin.line(records))
+    return source

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from feeds.catalog import spec_for
+from feeds.origin import DataNeeds
 from feeds.panel import PointInTimePanel
 from feeds.tracing import RecordingSource
 from liqbt.config import RunConfig
@@ -51,3 +52,10 @@ def config_inputs(config: RunConfig) -> DataInputs:
     for sid in series:
         spec_for(sid)  # every traced id must be a catalog series
     return DataInputs(series=series, tickers=list(recorder.tickers), untraced=untraced)
+
+
+def config_needs(config: RunConfig) -> DataNeeds:
+    """What `config` reads, as the data resolution asks it (feeds.resolve.open_source)."""
+    inputs = config_inputs(config)
+    return DataNeeds(series=tuple(spec_for(sid) for sid in inputs.series),
+                     tickers=tuple(inputs.tickers))

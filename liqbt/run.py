@@ -22,6 +22,7 @@ from feeds.panel import PointInTimePanel, Source
 from feeds.resolve import open_source
 from feeds.snapshot import SnapshotSource
 from liqbt.config import RunConfig
+from liqbt.data_needs import config_needs
 from reports.manifest import ConfigRecord
 from signals import compute_signals
 
@@ -45,11 +46,13 @@ def open_run_source(cli_snapshot: str | Path | None, config: RunConfig, config_p
                     cache_dir: str | Path | None = None, online: bool = False,
                     timeout_s: float | None = None, progress: Progress = lambda message: None
                     ) -> Source:
-    """The run's data: snapshot, else the cache (fetching what is missing only when `online`)."""
+    """The run's data, decided once and said once on `progress` (feeds/resolve.py): a snapshot;
+    else the cache, fetching what is missing only when `online`; else, when the cache lacks
+    something the config reads, the bundled snapshot."""
     return open_source(resolve_snapshot(cli_snapshot, config, config_path), cache_dir,
                        config.data.vintage, online,
                        resolve_timeout(timeout_s, config.data.timeout_s), progress,
-                       config=str(config_path))
+                       config=str(config_path), needs=config_needs(config))
 
 
 def sha256_file(path: Path) -> str:

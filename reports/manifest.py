@@ -60,6 +60,13 @@ def git_dirty(start: Path | None = None) -> bool | None:
     return None if status is None else bool(status.strip())
 
 
+def data_origin(panel) -> dict | None:
+    """Which one origin the run read (snapshot, cache, bundled, online), its last session and
+    how many days old that was (`feeds.origin.DataOrigin.record`); None for in-memory sources."""
+    origin = getattr(panel.source, "origin", None)
+    return origin.record(panel.files_used()) if origin is not None else None
+
+
 def panel_manifest(config: ConfigRecord, panel, window: pd.DatetimeIndex) -> dict:
     """Provenance shared by every page: config, sessions shown, data files, data quality, code."""
     return {
@@ -67,6 +74,7 @@ def panel_manifest(config: ConfigRecord, panel, window: pd.DatetimeIndex) -> dic
         "config_path": str(config.path),
         "config_sha256": config.sha256,
         "data_source": repr(panel.source),
+        "data_origin": data_origin(panel),
         "sessions": {"first": str(window[0].date()), "last": str(window[-1].date()),
                      "count": int(len(window))},
         "data_files": [record.as_dict() for record in panel.files_used()],

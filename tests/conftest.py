@@ -1,9 +1,21 @@
 """Shared fixtures. Every test runs behind a network guard: all proxy variables point at a closed
-local port, so an unpatched network call fails at once instead of reaching out or hanging."""
+local port, so an unpatched network call fails at once instead of reaching out or hanging. And
+every test runs away from the user's data: HOME, XDG_CACHE_HOME and LIQBT_CACHE_DIR point into a
+temporary folder of this test process (runs consult the cache before the bundled snapshot), and
+LIQBT_SNAPSHOT is unset.
+
+Real data comes from the snapshot bundled with the package (`snapshot`), so the suite needs
+nothing beside the repository. `shared_snapshot` is the workshop's full snapshot (../shared/data)
+for extra checks; they skip without it, or with LIQBT_TESTS_WITHOUT_SHARED=1 (to try the suite as
+a fresh clone sees it).
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -16,19 +28,43 @@ for _name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PRO
 for _name in ("NO_PROXY", "no_proxy"):
     os.environ.pop(_name, None)
 os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.pop("LIQBT_SNAPSHOT", None)
+TEST_HOME = Path(tempfile.mkdtemp(prefix="liqbt-test-home-"))
+atexit.register(shutil.rmtree, TEST_HOME, ignore_errors=True)
+os.environ["HOME"] = str(TEST_HOME)
+os.environ["XDG_CACHE_HOME"] = str(TEST_HOME / ".cache")
+os.environ["LIQBT_CACHE_DIR"] = str(TEST_HOME / ".cache" / "liqbt")
+SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 def snapshot_dir() -> Path:
-    """The real snapshot (LIQBT_SNAPSHOT, else ../shared/data beside the repo)."""
-    path = Path(os.environ.get("LIQBT_SNAPSHOT") or REPO.parent / "shared" / "data")
-    if not path.is_dir():
-        pytest.fail(f"real-data tests need the snapshot: set LIQBT_SNAPSHOT (tried {path})")
-    return path
+    """The real snapshot the tests read: the one bundled with the package."""
+    from feeds.bundle import BUNDLED_DIR, MANIFEST
+
+    if not (BUNDLED_DIR / MANIFEST).is_file():
+        pytest.fail(f"the bundled snapshot is missing ({BUNDLED_DIR}): rebuild it with "
+                    "`python scripts/rebuild_bundled_snapshot.py DIR`")
+    return BUNDLED_DIR
+
+
+def shared_snapshot_dir() -> Path | None:
+    """../shared/data when it is there and not switched off (LIQBT_TESTS_WITHOUT_SHARED=1)."""
+    if os.environ.get("LIQBT_TESTS_WITHOUT_SHARED") or not SHARED_DATA.is_dir():
+        return None
+    return SHARED_DATA
 
 
 @pytest.fixture(scope="session")
 def snapshot() -> Path:
     return snapshot_dir()
+
+
+@pytest.fixture(scope="session")
+def shared_snapshot() -> Path:
+    path = shared_snapshot_dir()
+    if path is None:
+        pytest.skip(f"extra check on the full snapshot, which is not here ({SHARED_DATA})")
+    return path
 
 
 @pytest.fixture(scope="session")

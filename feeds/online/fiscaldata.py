@@ -8,8 +8,14 @@
      "meta": {"count": 1, "total-count": 1, "total-pages": 1, ...},
      "links": {"self": "&page%5Bnumber%5D=1&page%5Bsize%5D=10000", "next": null, ...}}
 
-Amounts are strings in millions; "null" means missing. The TGA's closing balance has lived in three
-rows over the years, and we read each era's own field:
+Amounts are strings in millions; "null" means missing. Since 2022-04-18 each date has four rows
+(Opening Balance, Deposits, Withdrawals, Closing Balance), so pages are sorted by
+`record_date,src_line_nbr`: sorted by date alone, rows of one date could be ordered differently
+from one page request to the next and a day dropped or repeated at a page boundary. No `fields=`:
+naming fields makes the API group by them and sum (it would silently merge rows), and asking for
+`close_today_bal`, which the site's own download no longer has, would fail every fetch the day
+the API drops it. The TGA's closing balance has lived in three rows over the years, and we read
+each era's own field:
 - from 2022-04-18: account_type "Treasury General Account (TGA) Closing Balance", value in
   `open_today_bal` (`close_today_bal` is "null" in this layout);
 - 2021-10-01 .. 2022-04-15: "Treasury General Account (TGA)", `close_today_bal`;
@@ -46,17 +52,20 @@ def fetch_tga_close(start: date | None, budget: Budget) -> Fetched:
     rows: list[dict] = []
     page = 1
     while True:
-        params = {"fields": "record_date,account_type,open_today_bal,close_today_bal",
-                  "filter": f"record_date:gte:{(start or DTS_START).isoformat()}",
-                  "sort": "record_date", "page[size]": str(PAGE_SIZE), "page[number]": str(page)}
+        params = {"filter": f"record_date:gte:{(start or DTS_START).isoformat()}",
+                  "sort": "record_date,src_line_nbr", "page[size]": str(PAGE_SIZE),
+                  "page[number]": str(page)}
         payload = parse_json(fetch_bytes(URL, what=what, budget=budget, params=params), what, HOST)
         data = payload.get("data") if isinstance(payload, dict) else None
         if not isinstance(data, list):
             raise unreadable(what, HOST, "no 'data' list in the answer")
         rows += [row for row in data if isinstance(row, dict)]
         pages = int((payload.get("meta") or {}).get("total-pages") or 1)
-        if page >= pages or page >= MAX_PAGES or not data:
+        if page >= pages or not data:
             break
+        if page >= MAX_PAGES:
+            raise unreadable(what, HOST, f"{pages} pages of {PAGE_SIZE} rows, more than the "
+                             f"{MAX_PAGES} a fetch reads; fetch from a later --start")
         page += 1
     return Fetched(tga_closing_balance(rows), SOURCE, HOST)
 

@@ -43,7 +43,18 @@ OFFLINE_HINT = ("check the network or proxy (HTTPS_PROXY), raise --timeout, or r
 
 
 class Transient(Exception):
-    """A failure worth retrying (network, timeout, HTTP 429/5xx); the message is the reason."""
+    """A failure worth retrying (network, timeout, HTTP 429/5xx); the message is the reason,
+    `hint` what the user can do if retrying within the budget does not help."""
+
+    hint = OFFLINE_HINT
+
+
+class RateLimited(Transient):
+    """The server says "too many requests" (HTTP 429, yfinance's YFRateLimitError): retried after
+    longer pauses (2 s, 4 s, 8 s, within the budget); then the user is told to wait."""
+
+    hint = ("the service limits how often one address may ask: wait a few minutes and retry, or "
+            "raise --timeout to wait longer, or run offline with --snapshot DIR")
 
 
 class Permanent(Exception):
@@ -120,8 +131,8 @@ def with_budget(attempt: Callable[[float], T], *, what: str, host: str, budget: 
     retrying = Retrying(
         stop=stop_after_attempt(MAX_ATTEMPTS)
         | stop_before_delay(max(budget.timeout_s - budget.elapsed() - MIN_ATTEMPT_S, 0.0)),
-        wait=wait_exponential(multiplier=0.5, min=0.5, max=4.0),
-        retry=retry_if_exception_type(Transient), sleep=sleep or time.sleep, reraise=True)
+        wait=_backoff, retry=retry_if_exception_type(Transient), sleep=sleep or time.sleep,
+        reraise=True)
     try:
         for state in retrying:
             with state:
@@ -134,18 +145,31 @@ def with_budget(attempt: Callable[[float], T], *, what: str, host: str, budget: 
         tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
         raise SourceError(f"cannot fetch {what} from {host}: {exc} ({tries} in "
                           f"{budget.elapsed():.1f} s, timeout {budget.timeout_s:g} s); "
-                          f"{OFFLINE_HINT}") from None
+                          f"{exc.hint}") from None
     except Permanent as exc:
         raise SourceError(f"cannot fetch {what} from {host}: {exc}; check the id, or use "
                           "--snapshot DIR if the source has changed") from None
     raise AssertionError("unreachable")  # pragma: no cover - tenacity either returns or raises
 
 
+_WAIT = wait_exponential(multiplier=0.5, min=0.5, max=4.0)
+_RATE_LIMIT_WAIT = wait_exponential(multiplier=2.0, min=2.0, max=16.0)
+
+
+def _backoff(retry_state) -> float:
+    """Seconds before the next attempt: 0.5-4 s, or 2-16 s after a rate limit (a server that
+    says "too many requests" is not helped by asking again at once)."""
+    limited = isinstance(retry_state.outcome.exception(), RateLimited)
+    return (_RATE_LIMIT_WAIT if limited else _WAIT)(retry_state)
+
+
 def classify(exc: BaseException) -> Exception:
     """Map urllib / socket failures to `Transient` or `Permanent` with a short reason."""
     if isinstance(exc, urllib.error.HTTPError):
         reason = f"HTTP {exc.code} {exc.reason}".strip()
-        return Transient(reason) if exc.code == 429 or exc.code >= 500 else Permanent(reason)
+        if exc.code == 429:
+            return RateLimited(f"rate limited ({reason})")
+        return Transient(reason) if exc.code >= 500 else Permanent(reason)
     if isinstance(exc, urllib.error.URLError):
         reason = exc.reason
         if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):

@@ -8,6 +8,10 @@ Reference rates — `GET /api/rates/secured/{sofr|tgcr|bgcr}/search.json?startDa
                    "volumeInBillions": 3126, "revisionIndicator": ""}, ...]}   (newest first)
 
   -> SOFR, SOFR1/25/75/99, TGCR, BGCR in percent, stamped with the trade (effective) date.
+  A rate the Desk republishes after a correction carries a non-empty `revisionIndicator` (seen:
+  "r"; any non-empty value counts). When a date comes twice, the revised row wins whatever the
+  order of the answer; between two rows alike, the first listed (the newest-first answer's own
+  choice) is kept.
 
 Repo operations — `GET /api/rp/results/search.json?startDate=&endDate=&operationTypes=Repo`:
 
@@ -18,14 +22,24 @@ Repo operations — `GET /api/rp/results/search.json?startDate=&endDate=&operati
 
   -> SRF_USAGE: accepted amounts per operation date, summed over operations and collateral legs
   (Treasury, agency, MBS), in USD bn. Every Desk repo operation since the standing repo facility
-  began (2021-07) is an SRF operation; small value exercises (operational tests, flagged in `note`)
-  are left out. A business day with no row means no operation (the catalog zero-fills inside the
-  series' coverage).
+  began (2021-07) is an SRF operation, except small value exercises: operational tests of $75-250
+  million at most, not usage. The API labels them inconsistently (some say so in `note`, several
+  have an empty note: 2022-04-11, 2023-03-08, 2024-09-24), so an operation is an exercise, and left
+  out, when any of `is_small_value_exercise`'s rules holds:
+    1. its `note` says "small value";
+    2. its id ends in operation number 99 ("RP 100825 99"), the Desk's number for them;
+    3. it is not overnight (the SRF is overnight only; some exercises are term repos);
+    4. it ran outside the SRF's windows (08:15-08:30 and 13:30-13:45 ET): released between 09:00
+       and 12:59 ET, with at most $250 million accepted — the amount guard keeps a real operation
+       the Desk might move on an early-close day (not verified) from being dropped.
+  Size alone is no rule: real afternoon operations often accept $1-5 million (test trades by
+  counterparties) and count. A business day with no row means no operation (the catalog
+  zero-fills inside the series' coverage).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pandas as pd
 
@@ -62,7 +76,8 @@ class NyFed:
         if series_id == SRF_SERIES:
             return Fetched(self._srf_usage(start or SRF_START, budget), SOURCE, HOST)
         rate, field = REFERENCE_RATES[series_id]
-        rows = self._reference_rows(rate, start or RATES_START, series_id, budget)
+        rows = preferring_revisions(self._reference_rows(rate, start or RATES_START, series_id,
+                                                         budget))
         frame = value_frame([row.get("effectiveDate") for row in rows],
                             [row.get(field) for row in rows])
         return Fetched(frame, SOURCE, HOST)
@@ -96,6 +111,45 @@ class NyFed:
         return {"startDate": start.isoformat(), "endDate": self.today.isoformat()}
 
 
+def preferring_revisions(rows: list[dict]) -> list[dict]:
+    """One row per effective date: a revised row (non-empty `revisionIndicator`) over an
+    unrevised one, else the first listed; dates in first-seen order."""
+    chosen: dict[str, dict] = {}
+    for row in rows:
+        day = str(row.get("effectiveDate", ""))
+        if day not in chosen or (_revised(row) and not _revised(chosen[day])):
+            chosen[day] = row
+    return list(chosen.values())
+
+
+def _revised(row: dict) -> bool:
+    return bool(str(row.get("revisionIndicator") or "").strip())
+
+
+SVE_MAX_USD = 250e6
+
+
+def is_small_value_exercise(op: dict) -> bool:
+    """The module docstring's four rules."""
+    if "small value" in str(op.get("note") or "").lower():
+        return True
+    if str(op.get("operationId") or "").split()[-1:] == ["99"]:
+        return True
+    if str(op.get("term") or "Overnight").strip().lower() != "overnight":
+        return True
+    released = _clock(op.get("releaseTime")) or _clock(op.get("closeTime"))
+    accepted = float(op.get("totalAmtAccepted") or 0)
+    return released is not None and time(9, 0) <= released < time(13, 0) and \
+        accepted <= SVE_MAX_USD
+
+
+def _clock(text) -> time | None:
+    try:
+        return datetime.strptime(str(text).strip(), "%H:%M").time()
+    except ValueError:
+        return None
+
+
 def srf_usage_usd_bn(operations: list[dict]) -> pd.DataFrame:
     """Accepted USD bn per operation date over standing-repo operations (see module docstring)."""
     totals: dict[str, float] = {}
@@ -104,7 +158,7 @@ def srf_usage_usd_bn(operations: list[dict]) -> pd.DataFrame:
             continue
         if str(op.get("auctionStatus") or "Results").lower() != "results":
             continue
-        if "small value exercise" in str(op.get("note") or "").lower():
+        if is_small_value_exercise(op):
             continue
         legs = [leg for leg in op.get("details") or [] if isinstance(leg, dict)]
         if legs:

@@ -10,7 +10,12 @@ Facts about yfinance 1.7 this module relies on (../shared/STACK.md):
 - HTTP goes through curl_cffi (which honours HTTPS_PROXY) with yfinance's own `timeout`; the
   budget's daemon thread bounds the whole call regardless;
 - it keeps a timezone/cookie cache, which we point into liqbt's cache dir instead of
-  ~/.cache/py-yfinance.
+  ~/.cache/py-yfinance;
+- rate limiting (HTTP 429), its users' most common complaint: `YFRateLimitError` is raised by
+  `Ticker.history`, but `download` catches it, logs "['SPY']: YFRateLimitError('Too Many
+  Requests. Rate limited. Try after a while.')" at ERROR and returns an empty frame. We read the
+  log line (or the exception, should it escape) and raise `RateLimited`: retried after 2, 4, 8 s
+  within the budget, then one line saying "rate limited by Yahoo" and to wait.
 
 Index tickers are spelled without Yahoo's punctuation in liqbt (and the snapshot): VIX -> ^VIX.
 """
@@ -27,7 +32,7 @@ import pandas as pd
 
 from feeds.errors import SourceError
 from feeds.online.fetched import PRICE_COLUMNS, Fetched, dated_frame
-from feeds.online.http import Budget, Permanent, Transient, with_budget
+from feeds.online.http import Budget, Permanent, RateLimited, Transient, with_budget
 
 HOST = "finance.yahoo.com"
 SOURCE = "Yahoo Finance (yfinance)"
@@ -36,8 +41,8 @@ SYMBOLS = {"VIX": "^VIX", "VIX3M": "^VIX3M", "GSPC": "^GSPC", "RUT": "^RUT", "GC
 NOT_ON_YAHOO = {"XAUUSD": "a broker spot series in the snapshot only (use GLD or GC_F)"}
 MARKET_TZ = "America/New_York"
 SETTLED_HOUR_ET = 17
-_NETWORK_WORDS = ("timed out", "timeout", "resolve", "connect", "proxy", "ssl", "curl", "network",
-                  "rate limit", "too many requests")
+_NETWORK_WORDS = ("timed out", "timeout", "resolve", "connect", "proxy", "ssl", "curl", "network")
+_RATE_LIMITED = re.compile(r"YFRateLimitError|rate[ -]limit|too many requests|HTTP 429", re.I)
 
 
 def yahoo_symbol(ticker: str) -> str:
@@ -88,12 +93,17 @@ def _download(symbol: str, what: str, start: date | None, seconds: float,
             raw = yf.download(symbol, auto_adjust=True, actions=False, progress=False,
                               threads=False, timeout=seconds, multi_level_index=True, **kwargs)
     except Exception as exc:  # noqa: BLE001 - yfinance raises rarely; keep its reason
-        raise Transient(f"yfinance failed: {type(exc).__name__}: {exc}") from exc
+        reason = f"{type(exc).__name__}: {exc}"
+        if _RATE_LIMITED.search(reason):
+            raise RateLimited(f"rate limited by Yahoo ({reason})") from exc
+        raise Transient(f"yfinance failed: {reason}") from exc
     finally:
         logger.removeHandler(capture)
         logger.propagate = propagate
     if raw is None or raw.empty:
         reason = _short_reason(capture.lines)
+        if _RATE_LIMITED.search(reason):
+            raise RateLimited(f"rate limited by Yahoo ({reason})")
         message = (f"Yahoo Finance returned no prices ({reason}); check the ticker symbol, and "
                    "the network: yfinance answers an empty table when offline")
         if any(word in reason.lower() for word in _NETWORK_WORDS):

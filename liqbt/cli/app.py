@@ -17,8 +17,8 @@ allocations paid, and would you have known in time?
 \b
 Examples:
   liqbt validate liqbt/configs/quickstart.yaml
-  liqbt run liqbt/configs/quickstart.yaml --snapshot ../shared/data --out /tmp/q
-  LIQBT_SNAPSHOT=../shared/data liqbt run liqbt/configs/quickstart.yaml
+  liqbt run liqbt/configs/quickstart.yaml --out /tmp/q   # the bundled snapshot (or your cache)
+  liqbt run liqbt/configs/quickstart.yaml --snapshot DIR # a snapshot directory (LIQBT_SNAPSHOT)
   liqbt fetch liqbt/configs/quickstart.yaml      # fill the cache online
   liqbt run liqbt/configs/quickstart.yaml        # then run from the cache
 """

@@ -52,8 +52,9 @@ def event_study(
     out_dir = Path("runs") / loaded.name / "event_study" if out is None else out
     with output_folder(out_dir, "event_study", data_folders(snapshot, loaded, config, None)) \
             as staging:
+        source = open_run_source(snapshot, loaded, config, progress=status)
         status("loading data")
-        panel = build_panel(loaded, open_run_source(snapshot, loaded, config, progress=status))
+        panel = build_panel(loaded, source)
         studies = configured_event_studies(panel.sleeve_prices, section,
                                            [kind] if kind else None, before, after)
         manifest = panel_manifest(config_record(loaded, config), panel, panel.sessions)

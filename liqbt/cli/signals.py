@@ -60,9 +60,9 @@ def signals(
     out_dir = Path("runs") / loaded.name / "signals" if out is None else out
     with output_folder(out_dir, "signals", data_folders(snapshot, loaded, config, cache_dir)) \
             as staging:
+        source = open_run_source(snapshot, loaded, config, cache_dir, progress=status)
         status("loading data")
-        panel = build_panel(loaded, open_run_source(snapshot, loaded, config, cache_dir,
-                                                    progress=status))
+        panel = build_panel(loaded, source)
         status("computing signals")
         computed = compute_configured_signals(loaded, panel)
         frame = write_signals_outputs(dict(loaded.signals), loaded.title,

@@ -85,8 +85,9 @@ def sweep(
     out_dir = Path("runs") / loaded.name / "sweep" if out is None else out
     with output_folder(out_dir, "sweep", data_folders(snapshot, loaded, config, None),
                        stage=False):  # checked and locked; the sweep checkpoints into it
+        source = open_run_source(snapshot, loaded, config, progress=status)
         status("loading data")
-        panel = build_panel(loaded, open_run_source(snapshot, loaded, config, progress=status))
+        panel = build_panel(loaded, source)
         status("computing signals")
         signals = compute_configured_signals(loaded, panel)
         setup = prepare_sweep(sweep_spec(loaded), panel, signals)

@@ -8,16 +8,27 @@ from feeds.catalog import CATALOG, spec_for
 from feeds.online.fiscaldata import SERIES_ID as DTS_SERIES
 from feeds.online.nyfed import SERIES as NYFED_SERIES
 from feeds.online.ofr import SERIES_ID as OFR_SERIES
+from feeds.snapshot import SnapshotSource
+
+
+def _assert_catalogued(source: SnapshotSource) -> None:
+    for folder in ("fred", "other"):
+        names = source.names(folder)
+        assert names, folder
+        for name in names:
+            assert name in CATALOG, (folder, name)
+            assert CATALOG[name].folder == folder, (folder, name)
+    for index_level in ("VIX", "VIX3M"):
+        assert source.has_file("prices", index_level)
+        assert CATALOG[index_level].folder == "prices"
 
 
 def test_every_snapshot_series_file_has_a_catalog_entry_in_its_folder(snapshot):
-    for folder in ("fred", "other"):
-        for path in sorted((snapshot / folder).glob("*.csv")):
-            assert path.stem in CATALOG, path
-            assert CATALOG[path.stem].folder == folder, path
-    for index_level in ("VIX", "VIX3M"):
-        assert (snapshot / "prices" / f"{index_level}.csv").is_file()
-        assert CATALOG[index_level].folder == "prices"
+    _assert_catalogued(SnapshotSource(snapshot))
+
+
+def test_every_series_file_of_the_full_snapshot_too(shared_snapshot):
+    _assert_catalogued(SnapshotSource(shared_snapshot))
 
 
 def test_every_series_names_a_provider_that_can_serve_it():

@@ -9,7 +9,7 @@ import pytest
 from feeds.errors import DataError, InputError
 from feeds.instruments import TickerInstrument
 from feeds.panel import PointInTimePanel
-from feeds.snapshot import SnapshotSource
+from feeds.snapshot import SnapshotSource, sha256_of
 from tests.fakes import MemorySource, business_days
 
 
@@ -44,8 +44,9 @@ def test_snapshot_records_every_file_it_read_with_checksum(snapshot):
     source = SnapshotSource(snapshot)
     source.prices("SPY")
     (record,) = source.files_used()
-    assert record.path == "prices/SPY.csv" and len(record.sha256) == 64
-    assert record.first == "1993-01-29"
+    assert record.path in ("prices/SPY.csv", "prices/SPY.parquet")
+    assert record.sha256 == sha256_of(snapshot / record.path)
+    assert (record.first, record.rows) == ("1993-01-29", 8448)
 
 
 def test_duplicated_dates_follow_the_quality_policy(tmp_path):

@@ -1,13 +1,18 @@
-"""The resolution chain: snapshot, else cache, else (only when allowed) online."""
+"""The resolution chain: a snapshot; else online into the cache; else the cache when it holds
+all the config needs; else the bundled snapshot; and what each run says about it."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pandas as pd
 import pytest
 
+from feeds.bundle import BUNDLED_DIR
 from feeds.cache import CacheKey, ParquetCache
 from feeds.catalog import spec_for
 from feeds.errors import DataError, InputError
+from feeds.origin import DataNeeds, DataOrigin
 from feeds.resolve import CacheSource, open_source
 from feeds.snapshot import SnapshotSource
 from tests.fake_web import SnapshotWeb
@@ -82,3 +87,86 @@ def test_first_release_applies_to_fred_series_only(tmp_path):
     assert source.observations(spec_for("SOFR")).tolist() == [3.87]    # NY Fed: latest only
     assert [r.path for r in source.files_used()] == ["first_release/fred/WALCL.parquet",
                                                      "fred/SOFR.parquet"]
+
+
+# --- the one origin of a run: snapshot, else a complete cache, else the bundle -------------------
+
+def _days_old(day: str) -> int:
+    return (date.today() - date.fromisoformat(day)).days
+
+
+def _cache_with_walcl_and_spy(tmp_path) -> ParquetCache:
+    cache = _cache_with_walcl(tmp_path)
+    frame = pd.DataFrame({"adj_close": [600.0, 601.0]}, index=pd.to_datetime(["2026-08-31",
+                                                                              "2026-09-01"]))
+    cache.write(CacheKey("prices", "SPY"), frame, "Yahoo Finance (yfinance)", "finance.yahoo.com")
+    return cache
+
+
+NEEDS = DataNeeds(series=(spec_for("WALCL"),), tickers=("SPY",))
+
+
+def test_a_cache_holding_everything_the_config_needs_is_the_origin(tmp_path):
+    cache = _cache_with_walcl_and_spy(tmp_path)
+    said = []
+    source = open_source(None, cache_dir=cache.root, needs=NEEDS, progress=said.append)
+    assert isinstance(source, CacheSource) and source.origin.kind == "cache"
+    assert said == [f"using the cache {cache.root} (to 2026-09-01, "
+                    f"{_days_old('2026-09-01')} days old)"]
+    assert source.observations(spec_for("WALCL")).tolist() == [6_640_618.0]
+
+
+def test_a_cache_lacking_one_item_gives_way_to_the_bundle_for_everything(tmp_path):
+    """Never a mix: the cached WALCL is not read either."""
+    cache = _cache_with_walcl(tmp_path)
+    said = []
+    source = open_source(None, cache_dir=cache.root, needs=NEEDS, progress=said.append,
+                         config="my.yaml")
+    assert isinstance(source, SnapshotSource) and source.root == BUNDLED_DIR
+    assert source.origin == DataOrigin("bundled", "the bundled snapshot", BUNDLED_DIR)
+    assert said == [f"using the bundled snapshot (to 2026-08-21, {_days_old('2026-08-21')} days "
+                    f"old); `liqbt fetch my.yaml` for the latest (the cache {cache.root} lacks "
+                    "ticker 'SPY')"]
+    walcl = source.observations(spec_for("WALCL"))
+    assert walcl.index[0] == pd.Timestamp("2002-12-18") and len(walcl) > 1000
+    assert {record.path for record in source.files_used()} == {"fred/WALCL.parquet",
+                                                               "prices/SPY.parquet"}
+
+
+def test_an_empty_cache_and_the_bundle_say_nothing_about_the_cache(tmp_path):
+    said = []
+    open_source(None, cache_dir=tmp_path / "empty", needs=NEEDS, progress=said.append)
+    assert said[0].endswith("; `liqbt fetch CONFIG` for the latest")
+
+
+def test_what_the_bundle_lacks_stays_a_not_cached_error_naming_the_fetch(tmp_path):
+    needs = DataNeeds(series=(spec_for("WALCL"),), tickers=("ARKK",))
+    said = []
+    source = open_source(None, cache_dir=tmp_path / "empty", needs=needs, progress=said.append)
+    assert isinstance(source, CacheSource) and said == []
+    with pytest.raises(DataError, match=r"ticker 'ARKK' is not cached .*liqbt fetch --tickers ARKK"):
+        source.prices("ARKK")
+
+
+def test_a_first_release_run_never_reads_the_bundle(tmp_path):
+    source = open_source(None, cache_dir=tmp_path / "empty", vintage="first_release",
+                         needs=NEEDS)
+    assert isinstance(source, CacheSource)
+    with pytest.raises(DataError, match=r"series 'WALCL' \(first release\) is not cached"):
+        source.observations(spec_for("WALCL"))
+
+
+def test_a_snapshot_and_online_runs_name_their_origin(tmp_path, snapshot):
+    said = []
+    chosen = open_source(snapshot, cache_dir=tmp_path, needs=NEEDS, progress=said.append)
+    assert chosen.origin.kind == "snapshot" and chosen.origin.path == snapshot
+    assert said == [f"using snapshot {snapshot} (to 2026-08-21, {_days_old('2026-08-21')} days "
+                    "old)"]
+    cache = _cache_with_walcl_and_spy(tmp_path)
+    said.clear()
+    online = open_source(None, cache_dir=cache.root, online=True, needs=NEEDS,
+                         progress=said.append)
+    assert online.origin.kind == "online"
+    assert said == [f"using the cache {cache.root} and fetching what it lacks (--online) (cached "
+                    f"data to 2026-09-01, {_days_old('2026-09-01')} days old)"]
+    assert open_source(None, cache_dir=tmp_path).origin.kind == "cache"   # no needs: the cache

@@ -3,6 +3,7 @@ the files, the mean-path charts per kind, the two RMP episodes, nothing fetched 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ event_study: {kinds: [RMP, QT], before: 5, after: 21, n_boot: 200}
 
 
 def liqbt(*args: str, snapshot: Path) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": "/tmp",
+    env = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": os.environ["HOME"],
            "LIQBT_SNAPSHOT": str(snapshot)}
     return subprocess.run([sys.executable, "-m", "liqbt", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=300)

@@ -99,8 +99,8 @@ def test_run_is_quiet_on_stderr(quickstart_cli):
 def test_manifest_traces_config_data_and_packages(quickstart_run):
     manifest = json.loads((quickstart_run / "manifest.json").read_text())
     assert len(manifest["config_sha256"]) == 64
-    paths = {f["path"] for f in manifest["data_files"]}
-    assert {"prices/SPY.csv", "prices/GLD.csv", "fred/WRESBAL.csv", "fred/SOFR.csv"} <= paths
+    paths = {f["path"].rsplit(".", 1)[0] for f in manifest["data_files"]}
+    assert {"prices/SPY", "prices/GLD", "fred/WRESBAL", "fred/SOFR"} <= paths
     assert all(len(f["sha256"]) == 64 and f["first"] <= f["last"] for f in manifest["data_files"])
     assert manifest["packages"]["vectorbt"] == "1.2.0"
     # The one defect in the quickstart's data: IEF's Saturday row, dropped and recorded.

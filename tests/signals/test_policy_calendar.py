@@ -29,8 +29,8 @@ def shipped() -> pd.DataFrame:
         return pd.read_csv(handle, dtype=str, keep_default_na=False)
 
 
-def test_every_research_row_is_shipped_unchanged(shipped, snapshot):
-    research_file = snapshot.parent / "research" / "fed_balance_sheet_events.csv"
+def test_every_research_row_is_shipped_unchanged(shipped, shared_snapshot):
+    research_file = shared_snapshot.parent / "research" / "fed_balance_sheet_events.csv"
     if not research_file.is_file():
         pytest.skip(f"research file not beside the snapshot ({research_file})")
     research = pd.read_csv(research_file, dtype=str, keep_default_na=False)

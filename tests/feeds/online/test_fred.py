@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from feeds.errors import InputError, SourceError
-from feeds.online.fred import fetch_fred
+from feeds.online.fred import VINTAGE_LIMIT, fetch_fred
 from feeds.online.http import Budget
-from tests.fake_web import FakeWeb, query
+from tests.fake_web import FakeAlfred, FakeWeb, query
 
 FREDGRAPH = "https://fred.stlouisfed.org/graph/fredgraph.csv"
 
@@ -103,21 +103,112 @@ def test_first_release_needs_a_key(monkeypatch, no_key):
         fetch_fred("WALCL", None, Budget(30), vintage="first_release")
 
 
-def test_first_release_uses_alfred_and_increments_keep_only_first_vintages(monkeypatch):
+def _daily_history(vintages: int = 4500) -> dict:
+    """A daily series as ALFRED holds it: each business day's vintage publishes the previous
+    day's value; every 50th is revised three vintages later; every 97th is first published
+    missing (".") and filled in the next vintage."""
+    days = [str(d.date()) for d in pd.bdate_range("2007-01-02", periods=vintages + 1)]
+    releases = {}
+    for i in range(1, len(days)):
+        first = round(4.0 + i / 1000, 3)
+        history = [(days[i], None if i % 97 == 0 else first)]
+        if i % 97 == 0:
+            history.append((days[i + 1] if i + 1 < len(days) else days[i], first))
+        elif i % 50 == 0 and i + 3 < len(days):
+            history.append((days[i + 3], round(first + 0.05, 3)))
+        releases[days[i - 1]] = history
+    return releases
+
+
+@pytest.fixture
+def no_pauses(monkeypatch):
+    pauses = []
+    monkeypatch.setattr("feeds.online.fred.pause", pauses.append)
+    return pauses
+
+
+def test_first_releases_of_a_daily_series_come_in_three_vintage_windows(monkeypatch, no_pauses):
+    """4,500 vintage dates: FRED would refuse them in one request (its cap is 2,000), so three
+    windows of at most 1,999; every observation keeps the value it was first published with."""
+    history = _daily_history()
+    alfred = FakeAlfred(monkeypatch, "DGS10", history)
+    got = fetch_fred("DGS10", None, Budget(30), vintage="first_release")
+    assert got.source == "ALFRED first release (fredapi)" and got.host == "api.stlouisfed.org"
+    windows = [(query(url)["realtime_start"], query(url)["realtime_end"])
+               for url in alfred.urls if "/series/observations" in url]
+    vintages = alfred.vintages
+    assert windows == [(vintages[0], vintages[1998]), (vintages[1999], vintages[3997]),
+                       (vintages[3998], "9999-12-31")]
+    assert "/series/vintagedates" in alfred.urls[0] and len(alfred.urls) == 4
+    assert no_pauses == [0.5, 0.5, 0.5]                  # paced: FRED limits requests per second
+    assert all(timeout is not None and 29 < timeout <= 30 for timeout in alfred.timeouts)
+    expected = {pd.Timestamp(day): value for day, ((_, value), *_) in history.items()
+                if value is not None}
+    assert got.frame["value"].to_dict() == expected      # first releases, none clipped or revised
+    missing_first = pd.Timestamp(next(day for day, h in history.items() if h[0][1] is None))
+    assert missing_first not in got.frame.index          # published as "." first: not known then
+
+
+def test_a_window_fred_still_refuses_is_split_until_it_fits(monkeypatch, no_pauses):
+    """FRED's 400 for the vintage limit (its XML error body) is recognised, not 'check the id'."""
+    history = _daily_history(2600)
+    alfred = FakeAlfred(monkeypatch, "EFFR", history, cap=1000)
+    got = fetch_fred("EFFR", None, Budget(30), vintage="first_release")
+    spans = [query(url)["realtime_start"] for url in alfred.urls if "/observations" in url]
+    # 1,999 + 601 vintages: the first window refused, split into 999 + 1,000; then the last one.
+    assert spans == [alfred.vintages[0], alfred.vintages[0], alfred.vintages[999],
+                     alfred.vintages[1999]]
+    assert len(got.frame) == sum(h[0][1] is not None for h in history.values())
+
+
+def test_the_vintage_limit_message_is_matched_in_both_wordings():
+    old = ("Bad Request.  There are 2004 vintage dates in the specified real-time period: "
+           "1776-07-04 to 9999-12-31.  This exceeds the maximum number of vintage dates allowed "
+           "(2000).")
+    new = old.replace("allowed (2000)", "allowed for this file type (2000)").replace("2004", "5103")
+    assert VINTAGE_LIMIT.search(old).groups() == ("2004", "1776-07-04", "9999-12-31", "2000")
+    assert VINTAGE_LIMIT.search(new).groups() == ("5103", "1776-07-04", "9999-12-31", "2000")
+
+
+def test_a_refusal_that_cannot_be_split_is_one_line(monkeypatch, no_pauses):
+    alfred = FakeAlfred(monkeypatch, "WALCL", _daily_history(30), cap=0)
+    with pytest.raises(SourceError) as caught:
+        fetch_fred("WALCL", None, Budget(30), vintage="first_release")
+    message = str(caught.value)
+    assert "\n" not in message and "first releases from api.stlouisfed.org" in message
+    assert "exceeds the maximum number of vintage dates allowed for this file type (0)" in message
+    assert "data.vintage: latest" in message and len(alfred.urls) > 2
+
+
+def test_an_increment_asks_from_its_start_and_keeps_only_newer_dates(monkeypatch, no_pauses):
+    history = _daily_history(40)
+    alfred = FakeAlfred(monkeypatch, "WALCL", history)
+    start = date.fromisoformat(alfred.vintages[30])
+    got = fetch_fred("WALCL", start, Budget(30), vintage="first_release")
+    (window,) = [query(url) for url in alfred.urls if "/observations" in url]
+    assert (window["realtime_start"], window["realtime_end"]) == (str(start), "9999-12-31")
+    assert got.frame.index.min() >= pd.Timestamp(start)
+    assert got.frame["value"].to_dict() == {
+        pd.Timestamp(day): h[0][1] for day, h in history.items()
+        if pd.Timestamp(day) >= pd.Timestamp(start) and h[0][1] is not None}
+
+
+def test_a_429_page_behind_fredapi_is_retried_as_rate_limiting(monkeypatch):
+    """fredapi parses every HTTP error body as XML; a plain-text 429 makes that fail. The HTTP
+    status underneath decides: retried, then one line."""
+    import urllib.error
+
     monkeypatch.setenv("FRED_API_KEY", "k" * 32)
-    monkeypatch.setattr(fredapi.Fred, "get_series_first_release", lambda self, sid: pd.Series(
-        [100.0, 200.0], index=pd.to_datetime(["2020-03-04", "2020-03-11"])))
-    full = fetch_fred("WALCL", None, Budget(30), vintage="first_release")
-    assert full.frame["value"].tolist() == [100.0, 200.0] and "ALFRED" in full.source
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    calls = []
 
-    def all_releases(self, series_id, realtime_start=None, realtime_end=None):
-        assert realtime_start == "2020-03-01"
-        return pd.DataFrame({"date": pd.to_datetime(["2020-03-11", "2020-03-11", "2020-03-18"]),
-                             "realtime_start": pd.to_datetime(["2020-03-12", "2020-03-19",
-                                                               "2020-03-19"]),
-                             "value": [201.0, 205.0, 300.0]})
+    def too_many(url, *args, **kwargs):
+        calls.append(url)
+        raise urllib.error.HTTPError(url, 429, "Too Many Requests", {},
+                                     io.BytesIO(b"Too Many Requests"))
 
-    monkeypatch.setattr(fredapi.Fred, "get_series_all_releases", all_releases)
-    increment = fetch_fred("WALCL", date(2020, 3, 1), Budget(30), vintage="first_release")
-    assert increment.frame["value"].to_dict() == {pd.Timestamp("2020-03-11"): 201.0,
-                                                  pd.Timestamp("2020-03-18"): 300.0}
+    monkeypatch.setattr(fredapi.fred, "urlopen", too_many)
+    with pytest.raises(SourceError, match=r"WALCL' from api.stlouisfed.org: rate limited \(HTTP "
+                                          r"429 Too Many Requests\) \(4 attempts.*wait a few min"):
+        fetch_fred("WALCL", None, Budget(30))
+    assert len(calls) == 4

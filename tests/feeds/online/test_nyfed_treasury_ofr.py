@@ -13,8 +13,8 @@ from feeds.errors import SourceError
 from feeds.online import OnlineSources
 from feeds.online.fiscaldata import fetch_tga_close, tga_closing_balance
 from feeds.online.http import Budget
-from feeds.online.nyfed import srf_usage_usd_bn
-from tests.fake_web import FakeWeb, query
+from feeds.online.nyfed import is_small_value_exercise, preferring_revisions, srf_usage_usd_bn
+from tests.fake_web import FakeWeb, dts_rows, fiscaldata_page, query, repo_operation
 
 NYFED = "https://markets.newyorkfed.org/api"
 SOFR_ROWS = {"refRates": [
@@ -49,11 +49,7 @@ def test_tgcr_reads_its_own_endpoint_from_the_first_publication_by_default(monke
 
 
 def _op(day, legs, op_type="Repo", note="", status="Results"):
-    return {"operationId": f"RP {day}", "operationDate": day, "operationType": op_type,
-            "operationMethod": "Full Allotment", "term": "Overnight", "auctionStatus": status,
-            "note": note, "totalAmtAccepted": sum(legs),
-            "details": [{"securityType": t, "amtAccepted": a, "amtSubmitted": a}
-                        for t, a in zip(("Treasury", "Agency", "Mortgage-Backed"), legs)]}
+    return repo_operation(day, legs, op_type=op_type, note=note, status=status)
 
 
 def test_srf_usage_sums_operations_and_collateral_legs_in_usd_bn():
@@ -67,6 +63,50 @@ def test_srf_usage_sums_operations_and_collateral_legs_in_usd_bn():
     ]
     usage = srf_usage_usd_bn(operations)["value"]
     assert usage.to_dict() == {pd.Timestamp("2025-12-30"): 3.0, pd.Timestamp("2025-12-31"): 74.6}
+
+
+def test_small_value_exercises_are_not_usage_whether_or_not_the_note_says_so():
+    """The API's labelling is inconsistent: exercises with an empty note are recognised by their
+    operation number (99), their term, or their time outside the SRF windows with a small amount.
+    Real small operations inside the windows (test trades of $1-5 million) still count."""
+    operations = [
+        repo_operation("2022-04-11", [25_000_000], number=1, release="10:30"),  # empty note
+        repo_operation("2023-03-08", [21_000_000], number=1, release="10:30"),  # empty note
+        repo_operation("2025-10-08", [1_000_000], number=99, release="10:15"),  # "RP 100825 99"
+        repo_operation("2025-10-08", [1_000_000], number=2, release="13:30"),   # the real one
+        repo_operation("2019-11-06", [50_000_000], number=1, release="13:30", term="Term"),
+        repo_operation("2024-09-24", [75_000_000], number=1, release="09:45",
+                       note="Statement Regarding Repurchase Agreement Small Value Exercise"),
+        repo_operation("2025-06-27", [5_000_000], number=1, release="08:15"),   # morning SRF
+        repo_operation("2025-06-27", [3_000_000], number=2, release="13:30"),
+        repo_operation("2026-01-02", [800_000_000], number=1, release="11:00"),  # too big for one
+    ]
+    usage = srf_usage_usd_bn(operations)["value"]
+    assert usage.round(6).to_dict() == {pd.Timestamp("2025-06-27"): 0.008,
+                                        pd.Timestamp("2025-10-08"): 0.001,
+                                        pd.Timestamp("2026-01-02"): 0.8}
+    assert is_small_value_exercise(repo_operation("2022-04-11", [25_000_000], release="10:30"))
+    assert not is_small_value_exercise(repo_operation("2025-12-31", [25_000_000]))
+
+
+def test_a_revised_reference_rate_wins_whatever_the_order_of_the_answer():
+    plain = {"effectiveDate": "2025-12-30", "type": "SOFR", "percentRate": 3.71,
+             "percentPercentile1": 3.6, "percentPercentile25": 3.68, "percentPercentile75": 3.75,
+             "percentPercentile99": 3.9, "volumeInBillions": 3050, "revisionIndicator": ""}
+    revised = {**plain, "percentRate": 3.72, "volumeInBillions": 3061, "revisionIndicator": "r"}
+    newest = {**plain, "effectiveDate": "2025-12-31", "percentRate": 3.87}
+    for rows in ([newest, revised, plain], [newest, plain, revised]):
+        assert [r["percentRate"] for r in preferring_revisions(rows)] == [3.87, 3.72]
+    assert preferring_revisions([plain, {**plain, "percentRate": 9.0}])[0]["percentRate"] == 3.71
+
+
+def test_a_revised_rate_reaches_the_series(monkeypatch):
+    web = FakeWeb(monkeypatch)
+    rows = SOFR_ROWS["refRates"] + [{**SOFR_ROWS["refRates"][1], "percentRate": 3.73,
+                                     "revisionIndicator": "r"}]
+    web.route(f"{NYFED}/rates/secured/sofr/search.json", json.dumps({"refRates": rows}).encode())
+    sofr = OnlineSources(30, today=date(2026, 1, 2)).series(spec_for("SOFR"), date(2025, 12, 1))
+    assert sofr.frame["value"].tolist() == [3.73, 3.87]
 
 
 def test_srf_usage_asks_for_repo_operations_from_the_facility_start(monkeypatch):
@@ -104,22 +144,40 @@ def test_tga_closing_balance_reads_each_eras_row_and_field():
 
 def test_dts_pages_are_all_read_with_a_record_date_filter(monkeypatch):
     web = FakeWeb(monkeypatch)
-
-    def page(url):
-        number = int(query(url)["page[number]"])
-        day = f"2026-01-0{number + 1}"
-        return json.dumps({"data": [{"record_date": day, "account_type": "Treasury General Account"
-                                     " (TGA) Closing Balance", "open_today_bal": str(800000 + number),
-                                     "close_today_bal": "null"}],
-                           "meta": {"count": 1, "total-count": 2, "total-pages": 2},
-                           "links": {"next": None}}).encode()
-
-    web.route("https://api.fiscaldata.treasury.gov/", page)
+    rows = dts_rows(pd.Series([800001, 800002], index=pd.to_datetime(["2026-01-02",
+                                                                      "2026-01-05"])))
+    web.route("https://api.fiscaldata.treasury.gov/", lambda url: fiscaldata_page(rows, url))
     got = fetch_tga_close(date(2026, 1, 1), Budget(30))
     assert got.frame["value"].tolist() == [800001.0, 800002.0]
     first = query(web.requests[0])
-    assert first["filter"] == "record_date:gte:2026-01-01" and first["page[number]"] == "1"
-    assert "open_today_bal" in first["fields"] and len(web.requests) == 2
+    assert first == {"filter": "record_date:gte:2026-01-01", "sort": "record_date,src_line_nbr",
+                     "page[size]": "10000", "page[number]": "1"}   # no fields=: no aggregation
+    assert len(web.requests) == 1
+
+
+def test_dts_over_three_pages_with_a_date_split_across_a_page_boundary(monkeypatch):
+    """Four rows per date, six per page: 2026-08-18's rows straddle pages 1 and 2. Sorted by
+    record_date alone the API may order a date's rows differently on each page request (the
+    fake reverses them on even pages): the Closing Balance row would be read twice or never."""
+    monkeypatch.setattr("feeds.online.fiscaldata.PAGE_SIZE", 6)
+    closes = pd.Series([935077, 931500, 926000, 940123],
+                       index=pd.to_datetime(["2026-08-17", "2026-08-18", "2026-08-19",
+                                             "2026-08-20"]))
+    web = FakeWeb(monkeypatch)
+    pages = []
+
+    def serve(url):
+        pages.append(json.loads(fiscaldata_page(dts_rows(closes), url)))
+        return fiscaldata_page(dts_rows(closes), url)
+
+    web.route("https://api.fiscaldata.treasury.gov/", serve)
+    got = fetch_tga_close(date(2026, 8, 17), Budget(30))
+    assert got.frame["value"].tolist() == closes.astype(float).tolist()
+    assert [page["meta"]["total-pages"] for page in pages] == [3, 3, 3]
+    assert pages[-1]["links"]["next"] is None and pages[0]["links"]["prev"] is None
+    assert {row["record_date"] for row in pages[0]["data"]} & \
+        {row["record_date"] for row in pages[1]["data"]} == {"2026-08-18"}
+    assert [query(url)["page[number]"] for url in web.requests] == ["1", "2", "3"]
 
 
 def test_ofr_fsi_headline_from_the_public_csv(monkeypatch):

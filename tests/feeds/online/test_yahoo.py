@@ -85,3 +85,57 @@ def test_todays_live_bar_is_not_cached_as_a_close_before_the_close_settles():
     after = pd.Timestamp("2026-08-21 17:05", tz="America/New_York")
     assert without_unfinished_session(frame, during)["adj_close"].tolist() == [1.0]
     assert without_unfinished_session(frame, after)["adj_close"].tolist() == [1.0, 2.0]
+
+
+def _rate_limited(symbol, **kwargs):
+    """yfinance 1.7's `download` under a rate limit: it catches YFRateLimitError, logs it at
+    ERROR and returns an empty ('Price', 'Ticker') frame."""
+    log = logging.getLogger("yfinance")
+    log.error("\n1 Failed download:")
+    log.error("['%s']: YFRateLimitError('Too Many Requests. Rate limited. Try after a while.')",
+              symbol)
+    columns = pd.MultiIndex.from_product([["Adj Close", "Close", "High", "Low", "Open", "Volume"],
+                                          [symbol]], names=["Price", "Ticker"])
+    return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="Date"))
+
+
+def test_a_rate_limit_backs_off_longer_then_says_rate_limited_by_yahoo(monkeypatch, tmp_path):
+    pauses = []
+    monkeypatch.setattr(yfinance, "download", _rate_limited)
+    monkeypatch.setattr("time.sleep", pauses.append)
+    with pytest.raises(SourceError) as caught:
+        OnlineSources(30, tmp_path).prices("SPY", None)
+    message = str(caught.value)
+    assert message.startswith("cannot fetch ticker 'SPY' from finance.yahoo.com: rate limited by "
+                              "Yahoo (['SPY']: YFRateLimitError('Too Many Requests.")
+    assert "(4 attempts in " in message and "wait a few minutes and retry" in message
+    assert pauses == [2.0, 4.0, 8.0]                     # not the 0.5-4 s of a network hiccup
+
+
+def test_the_rate_limit_backoff_stays_inside_the_budget(monkeypatch, tmp_path):
+    pauses = []
+    monkeypatch.setattr(yfinance, "download", _rate_limited)
+    monkeypatch.setattr("time.sleep", pauses.append)
+    with pytest.raises(SourceError, match=r"rate limited by Yahoo .*\(2 attempts in"):
+        OnlineSources(3, tmp_path).prices("SPY", None)
+    assert pauses == [2.0]               # a 4 s pause would end after the 3 s budget: not taken
+
+
+def test_a_rate_limit_that_lifts_gives_the_prices(monkeypatch, tmp_path):
+    answers = [_rate_limited, lambda symbol, **kw: yf_frame(_prices(), symbol)]
+    monkeypatch.setattr(yfinance, "download", lambda symbol, **kw: answers.pop(0)(symbol, **kw))
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    assert OnlineSources(30, tmp_path).prices("SPY", None).frame["adj_close"].tolist() == \
+        [24.113255, 24.284754]
+
+
+def test_a_rate_limit_error_raised_by_yfinance_is_recognised_too(monkeypatch, tmp_path):
+    from yfinance.exceptions import YFRateLimitError
+
+    def raises(symbol, **kwargs):
+        raise YFRateLimitError()
+
+    monkeypatch.setattr(yfinance, "download", raises)
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    with pytest.raises(SourceError, match=r"rate limited by Yahoo \(YFRateLimitError: Too Many"):
+        OnlineSources(30, tmp_path).prices("SPY", None)

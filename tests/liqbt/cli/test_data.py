@@ -18,7 +18,8 @@ import pytest
 from liqbt.cli import main
 from liqbt.cli.data import build_plan
 from liqbt.config import load_config
-from liqbt.run import open_run_source, run_backtest
+from liqbt.run import build_panel, config_record, open_run_source, run_backtest
+from reports.manifest import panel_manifest
 from feeds.cache import CacheKey, ParquetCache
 from tests.fake_web import SnapshotWeb, query
 
@@ -102,12 +103,42 @@ def test_fetch_errors_are_one_line_with_exit_code_2(web, monkeypatch, capsys, tm
     assert web.requests == []
 
 
-def test_a_run_without_a_snapshot_names_what_is_not_cached(web, monkeypatch, capsys, tmp_path):
-    code, _, err = liqbt(monkeypatch, capsys, "run", str(QUICKSTART), "--cache-dir",
+def test_a_run_reads_the_cache_only_when_it_holds_everything_else_the_bundle(
+        web, monkeypatch, capsys, tmp_path):
+    """Decided once, said once, never a mix: a cache holding one of the quickstart's series does
+    not feed the run; the bundled snapshot does, and the line says what the cache lacks."""
+    cache = tmp_path / "partial"
+    code, _, err = liqbt(monkeypatch, capsys, "fetch", "--series", "SOFR", "--cache-dir",
+                         str(cache))
+    assert code == 0, err
+    code, _, err = liqbt(monkeypatch, capsys, "signals", str(QUICKSTART), "--cache-dir",
+                         str(cache), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    first = err.splitlines()[0]
+    assert first.startswith("liqbt: using the bundled snapshot (to 2026-08-21, ")
+    assert first.endswith(f"; `liqbt fetch {QUICKSTART}` for the latest (the cache {cache} "
+                          "lacks series 'WRESBAL' (and 7 more))")
+    assert sum("using" in line for line in err.splitlines()) == 1
+
+    config, said = load_config(QUICKSTART), []
+    panel = build_panel(config, open_run_source(None, config, QUICKSTART, cache,
+                                                progress=said.append))
+    assert ["liqbt: " + line for line in said] == [first]
+    manifest = panel_manifest(config_record(config, QUICKSTART), panel, panel.sessions)
+    assert manifest["data_origin"]["kind"] == "bundled"
+    assert manifest["data_origin"]["last_date"] == "2026-08-21"
+    assert {Path(f["path"]).suffix for f in manifest["data_files"]} == {".parquet"}
+    assert not any(f.get("source") for f in manifest["data_files"])   # no cache file among them
+
+
+def test_a_first_release_run_never_falls_back_to_the_bundle(web, monkeypatch, capsys, tmp_path):
+    config = tmp_path / "first.yaml"
+    config.write_text(QUICKSTART.read_text().replace("data:\n", "data:\n  vintage: first_release\n"))
+    code, _, err = liqbt(monkeypatch, capsys, "run", str(config), "--cache-dir",
                          str(tmp_path / "empty"), "--out", str(tmp_path / "out"))
-    assert code == 2
+    assert code == 2 and "using" not in err, err
     assert f"is not cached in {tmp_path / 'empty'}: run `liqbt fetch --tickers SPY` or " \
-           f"`liqbt fetch {QUICKSTART}`" in err
+           f"`liqbt fetch {config}`" in err.splitlines()[-1]
     assert web.requests == [] and web.downloads == []
 
 
@@ -132,8 +163,10 @@ def test_export_round_trip_gives_the_same_summary_as_the_cache_and_the_snapshot(
     assert sorted(p.relative_to(exported).as_posix() for p in exported.rglob("*.csv")) == expected
     assert {"fred/WRESBAL.csv", "fred/SOFR.csv", "prices/SPY.csv"} <= set(expected)
     header = (exported / "prices" / "SPY.csv").read_text().splitlines()[:2]
-    assert header == ["date,open,high,low,close,adj_close,volume",
-                      "1993-01-29,24.130405,24.130405,24.010353,24.113255,24.113255,1003200"]
+    assert header[0] == "date,open,high,low,close,adj_close,volume"
+    # The bundled snapshot keeps adj_close only: the export has what Yahoo (faked from it) gave.
+    assert header[1].split(",")[0::4] == ["1993-01-29", "24.113255"]
+    assert header[1].split(",")[5] == "24.113255"
 
     from_export = run_backtest(config, open_run_source(exported, config, QUICKSTART))
     from_snapshot = run_backtest(config, open_run_source(snapshot, config, QUICKSTART))

@@ -3,6 +3,7 @@ and one-line errors."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,8 @@ CONFIGURED = {"reserves_z": ("reserves_change_z", {"weeks": 4, "z_weeks": 52}),
 
 def liqbt(*args: str, env_extra: dict | None = None, cwd: Path = REPO
           ) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": "/tmp", **(env_extra or {})}
+    env = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": os.environ["HOME"],
+           **(env_extra or {})}
     return subprocess.run([sys.executable, "-m", "liqbt", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
 

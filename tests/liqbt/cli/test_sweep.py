@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def liqbt(*args: str, snapshot: Path | None = None) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": "/tmp"}
+    env = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": os.environ["HOME"]}
     if snapshot is not None:
         env["LIQBT_SNAPSHOT"] = str(snapshot)
     return subprocess.run([sys.executable, "-m", "liqbt", *args], cwd=REPO, env=env,
