@@ -32,7 +32,7 @@ strategies:
 report: {workers: 2}
 """
 PROGRESS = ("loading", "computing", "simulating", "tearsheet", "page", "rendering", "data quality",
-            "selection", "warning")
+            "selection", "warning", "using")
 
 
 @dataclass
