@@ -108,12 +108,16 @@ def check_target(target: Path, kind: str, avoid: dict[str, Path | None],
     if str(target) in ("", "."):
         raise InputError("--out '' (or '.') is the current folder: give a folder for the "
                          f"output, e.g. --out runs/{kind}")
-    resolved = target.expanduser().resolve()
+    try:
+        resolved = target.expanduser().resolve()
+    except (RuntimeError, OSError):  # a loop of symbolic links
+        raise InputError(f"--out {shown(str(target))} is a symbolic link that leads back to "
+                         "itself: remove it or choose another folder") from None
     if _inside(Path.cwd().resolve(), resolved):
         raise InputError(f"--out {shown(str(target))} is the current folder or one of its "
                          "parents: give a folder of its own, e.g. runs/NAME")
     for what, folder in avoid.items():
-        if folder is not None and _inside(resolved, folder.expanduser().resolve()):
+        if folder is not None and _inside(resolved, Path(os.path.realpath(folder.expanduser()))):
             raise InputError(f"--out {shown(str(target))} is inside {what} ({folder}); write "
                              "the output elsewhere")
     blocking = next((p for p in (resolved, *resolved.parents) if p.exists()), resolved)

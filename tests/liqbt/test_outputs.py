@@ -160,3 +160,11 @@ def test_a_folder_holding_only_nested_liqbt_outputs_takes_a_run(tmp_path):
     _publish(folder, {"index.html": "run"})
     assert _files(folder) == {"index.html": "run", "sweep/sweep.csv": "combos",
                               "signals/signals.csv": "s", "signals/signals.html": "<html>"}
+
+
+def test_a_symbolic_link_loop_is_refused_as_such(tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(InputError, match="is a symbolic link that leads back to itself"):
+        with output_folder(tmp_path / "a", "run"):
+            pytest.fail("the command must not start")
