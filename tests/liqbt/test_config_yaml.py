@@ -150,3 +150,21 @@ def test_the_cli_says_one_line_and_exits_2(tmp_path, content, expected):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and expected in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("text, where", [
+    (GOOD.replace("equities: 0.6", "equities: yes"), ":7: strategies.0.params: weights.equities: "),
+    (GOOD + "costs: {fees_bps: on}\n", ":8: costs: fees_bps: "),
+    (GOOD + "execution: {lag_days: true}\n", ":8: execution: lag_days: "),
+])
+def test_a_yes_no_value_where_a_number_is_expected_is_refused_not_read_as_1(tmp_path, text, where):
+    line = one_problem(tmp_path, text)
+    assert line.startswith(where) and "a yes/no value" in line and "write the number" in line
+
+
+def test_yes_no_values_stay_fine_where_the_field_is_yes_no(tmp_path):
+    path = tmp_path / "flags.yaml"
+    path.write_text(GOOD.replace("{start: 2010-01-04}", "{start: 2010-01-04, quality: "
+                                 "{known_events: off}}") + "report: {tearsheets: no}\n")
+    config = load_config(path)
+    assert config.report.tearsheets is False and config.data.quality.known_events is False
