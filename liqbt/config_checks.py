@@ -82,6 +82,8 @@ def pydantic_problems(exc: ValidationError, path: Path, locate: Locate,
             message = f"required field '{loc[-1]}' is missing"
         elif error["type"] == "finite_number":
             message = nonfinite_message(error["input"])
+        elif error["type"].startswith(("date_", "datetime_")):
+            message = f"{shown(error['input'])} is not a date; write the date as YYYY-MM-DD"
         elif error["type"] == "literal_error":
             message = f"{message} (got {shown(error['input'])})"
         lines.append(f"{_where(path, locate, loc)}: {dotted(loc)}: {message}")
