@@ -58,6 +58,15 @@ def git_dirty(start: Path | None = None) -> bool | None:
     return None if status is None else bool(status.strip())
 
 
+def synthetic_sleeves(panel) -> dict[str, str | None]:
+    """Sleeves not made of real products throughout: {sleeve: first real date, or None when
+    synthetic throughout} (a chain turns real when its last synthetic link ends)."""
+    from feeds.instruments import FROM_START
+
+    return {sleeve: (None if path.real_from is None else str(path.real_from.date()))
+            for sleeve, path in panel.sleeve_paths.items() if path.real_from is not FROM_START}
+
+
 def panel_manifest(config: ConfigRecord, panel, window: pd.DatetimeIndex) -> dict:
     """Provenance shared by every page: config, sessions shown, data files, data quality, code."""
     return {
@@ -70,6 +79,9 @@ def panel_manifest(config: ConfigRecord, panel, window: pd.DatetimeIndex) -> dic
         "data_files": [record.as_dict() for record in panel.files_used()],
         "data_quality": [issue.as_dict() for issue in panel.quality_issues],
         "sleeve_closures": panel.sleeve_closures(),
+        "synthetic_sleeves": synthetic_sleeves(panel),
+        "instrument_tracking": {sleeve: path.tracking for sleeve, path in panel.sleeve_paths.items()
+                                if path.tracking},
         "packages": package_versions(),
         "git_commit": git_commit(),
         "git_dirty": git_dirty(),
