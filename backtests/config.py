@@ -70,10 +70,11 @@ class RiskFreeSection(ConfigModel):
         return f"{self.constant:.2%} a year"
 
 
-def moved_key_problem(raw: object, key: str, where: str, fix: str) -> None:
-    """A one-line migration error for a config key that moved (raised as a config problem)."""
+def moved_key_problem(raw: object, key: str, fix: str) -> None:
+    """A one-line migration error for a config key that moved (raised as a config problem; the
+    loader prefixes the file, line and section)."""
     if isinstance(raw, dict) and key in raw:
-        raise ValueError(f"{where}.{key} has moved: {fix}")
+        raise ValueError(f"{key} has moved: {fix}")
 
 
 class WalkForwardSection(ConfigModel):

@@ -17,6 +17,6 @@ class ReportSection(ConfigModel):
     @model_validator(mode="before")
     @classmethod
     def _migrated(cls, raw: object) -> object:
-        moved_key_problem(raw, "risk_free_annual", "report", "write it as the top-level section "
+        moved_key_problem(raw, "risk_free_annual", "write it as the top-level section "
                           "`risk_free: {annual: RATE}` (or `risk_free: {sleeve: cash}` for T-bills)")
         return raw
