@@ -17,6 +17,7 @@ from feeds.errors import LiqbtError
 from feeds.instruments import INSTRUMENT_KINDS
 from liqbt.config import ConfigError, RunConfig
 from liqbt.config_checks_studies import check_studies
+from liqbt.config_checks_verdict import check_risk_free, check_specifications
 from signals import get_signal
 from strategies import get_rule
 
@@ -227,8 +228,9 @@ def check_references(raw: dict, path: Path, locate: Locate) -> list[str]:
 
 def check_verdict(raw: dict, strategies: list[dict], sleeves: list[str], signals: dict,
                   report: Callable[[tuple, str], None]) -> None:
-    """The `verdict:` section names strategies, sleeves and signals that exist, and grids over
-    numeric parameters of the claim's rule; each problem goes through `report`."""
+    """The `verdict:` section names strategies, sleeves and signals that exist, grids over
+    numeric parameters of the claim's rule and specifications whose overrides validate (and the
+    `risk_free:` sleeve exists); each problem goes through `report`."""
     from strategies.grid import numeric_fields
 
     verdict = _as_dict(raw.get("verdict"))
@@ -239,11 +241,13 @@ def check_verdict(raw: dict, strategies: list[dict], sleeves: list[str], signals
         if value is not None and value not in allowed:
             report(loc, f"unknown {what} '{value}'; choose one of: {', '.join(allowed) or 'none'}")
 
-    known(("verdict", "risk_free_sleeve"), verdict.get("risk_free_sleeve"), sleeves, "sleeve")
+    check_risk_free(raw, sleeves, report)
+    by_name = {str(s.get("name")): s for s in strategies}
     for index, claim in enumerate(verdict.get("claims") or []):
         if not isinstance(claim, dict):
             continue
         loc = ("verdict", "claims", index)
+        check_specifications(loc, claim, by_name, sleeves, signals, report)
         for key in ("pace_signal", "stress_signal"):
             known(loc + (key,), claim.get(key), sorted(signals), "signal")
         for position, sleeve in enumerate(claim.get("sleeves") or []):
@@ -251,6 +255,8 @@ def check_verdict(raw: dict, strategies: list[dict], sleeves: list[str], signals
         for sub, backtest in ((), claim), (("rule_claim",), _as_dict(claim.get("rule_claim"))):
             if backtest.get("test") != "backtest":
                 continue
+            if sub:
+                check_specifications(loc + sub, backtest, by_name, sleeves, signals, report)
             known(loc + sub + ("strategy",), backtest.get("strategy"), names, "strategy")
             known(loc + sub + ("benchmark",), backtest.get("benchmark"), names + ["risk_free"],
                   "benchmark (a strategy or risk_free)")
