@@ -8,7 +8,7 @@ Same rules as every section: frozen, unknown keys rejected, every bound stated i
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -70,11 +70,16 @@ class RiskFreeSection(ConfigModel):
         return f"{self.constant:.2%} a year"
 
 
-def moved_key_problem(raw: object, key: str, fix: str) -> None:
-    """A one-line migration error for a config key that moved (raised as a config problem; the
-    loader prefixes the file, line and section)."""
-    if isinstance(raw, dict) and key in raw:
-        raise ValueError(f"{key} has moved: {fix}")
+def moved_key(key: str, fix: str) -> Any:
+    """A before-validator for a section: a config that still has `key` (moved elsewhere) gets one
+    line saying what to write instead (the loader prefixes file, line and section)."""
+
+    def refuse(cls, raw: object) -> object:
+        if isinstance(raw, dict) and key in raw:
+            raise ValueError(f"{key} has moved: {fix}")
+        return raw
+
+    return model_validator(mode="before")(classmethod(refuse))
 
 
 class WalkForwardSection(ConfigModel):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from backtests.config import moved_key_problem
+from backtests.config import moved_key
 from feeds.schema import ConfigModel
 
 
@@ -14,9 +14,5 @@ class ReportSection(ConfigModel):
     workers: int | None = Field(None, ge=1, le=64, description="processes rendering tearsheets; "
                                 "default min(2, CPU count); 1 = in the main process")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _migrated(cls, raw: object) -> object:
-        moved_key_problem(raw, "risk_free_annual", "write it as the top-level section "
-                          "`risk_free: {annual: RATE}` (or `risk_free: {sleeve: cash}` for T-bills)")
-        return raw
+    _moved = moved_key("risk_free_annual", "write it as the top-level section `risk_free: "
+                       "{annual: RATE}` (or `risk_free: {sleeve: cash}` for T-bills)")

@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, model_validator
 
-from backtests.config import WalkForwardSection, moved_key_problem
+from backtests.config import WalkForwardSection, moved_key
 from feeds.schema import ConfigModel
 from strategies.schedule import Rebalance
 
@@ -151,12 +151,8 @@ class VerdictSection(ConfigModel):
     walk_forward: WalkForwardSpec = WalkForwardSpec()
     claims: list[Claim] = Field(min_length=1)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _migrated(cls, raw: object) -> object:
-        moved_key_problem(raw, "risk_free_sleeve", "the verdict uses the run's "
-                          "top-level `risk_free:` section; write `risk_free: {sleeve: cash}`")
-        return raw
+    _moved = moved_key("risk_free_sleeve", "the verdict uses the run's top-level `risk_free:` "
+                       "section; write `risk_free: {sleeve: cash}`")
 
     @model_validator(mode="after")
     def _unique(self) -> "VerdictSection":

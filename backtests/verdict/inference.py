@@ -7,7 +7,7 @@ confidence. The tools, all on paired daily returns (rule, benchmark) over the sa
 - `bootstrap_sharpe_differences`: Politis-Romano stationary bootstrap (random blocks with mean
   length `mean_block` sessions, resampling the *pairs* so the correlation between rule and
   benchmark is kept) of the annualised Sharpe difference of every specification at once, on the
-  same resamples (`bootstrap_nb`) -> point estimate, two-sided CI, one-sided p-value of
+  same resamples (`bootstrap_nb` resamples column sums) -> point estimate, two-sided CI, one-sided p-value of
   "difference <= 0" (the bootstrap distribution centred on zero).
 - `bootstrap_mean_gaps`: the same resampling for a difference of conditional means (claim 5).
 - `excess_return_tstat`: t-statistic of the mean daily excess return (rule - benchmark) with a
@@ -23,9 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backtests.metrics import FLAT_EXCESS, TRADING_DAYS
-from backtests.verdict.bootstrap_nb import (
-    bootstrap_positions_nb, mean_gap_draws_nb, sharpe_difference_draws_nb,
-)
+from backtests.verdict.bootstrap_nb import bootstrap_positions_nb, resampled_sums_nb
 
 
 def annualised_sharpe(returns: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -36,6 +34,25 @@ def annualised_sharpe(returns: np.ndarray, axis: int = -1) -> np.ndarray:
     flat_zero = (std < FLAT_EXCESS) & (np.abs(mean) < FLAT_EXCESS)
     sharpe = np.divide(mean, std, out=np.full(mean.shape, np.nan), where=std > 0)
     return np.where(flat_zero, 0.0, sharpe) * math.sqrt(TRADING_DAYS)
+
+
+def sharpe_from_sums(total: np.ndarray, squares: np.ndarray, n: int) -> np.ndarray:
+    """`annualised_sharpe` of n daily returns from their sum and sum of squares."""
+    mean = total / n
+    variance = (squares - total * total / n) / (n - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sharpe = np.where(variance > 0, mean / np.sqrt(np.maximum(variance, 0.0)), np.nan)
+    flat_zero = (variance < FLAT_EXCESS ** 2) & (np.abs(mean) < FLAT_EXCESS)
+    return np.where(flat_zero, 0.0, sharpe) * math.sqrt(TRADING_DAYS)
+
+
+def resampled_sums(columns: list[np.ndarray], n_boot: int, mean_block: float, seed: int
+                   ) -> np.ndarray:
+    """(n_boot, F, m) sums of F (n, m) arrays over stationary-bootstrap resamples (shared)."""
+    stacked = np.ascontiguousarray(np.stack(columns), dtype=float)
+    out = np.empty((n_boot, stacked.shape[0], stacked.shape[2]))
+    resampled_sums_nb(stacked, float(mean_block), seed, out)
+    return out
 
 
 def stationary_bootstrap_indices(n: int, mean_block: float, n_boot: int, seed: int = 0
@@ -90,8 +107,11 @@ def bootstrap_sharpe_differences(rule: np.ndarray, benchmark: np.ndarray, n_boot
     if rule.shape != benchmark.shape or rule.ndim != 2 or rule.shape[0] < 30:
         raise ValueError("need two aligned (sessions, specs) return arrays of >= 30 sessions")
     points = annualised_sharpe(rule, axis=0) - annualised_sharpe(benchmark, axis=0)
-    draws = np.empty((n_boot, rule.shape[1]))
-    sharpe_difference_draws_nb(rule, benchmark, float(mean_block), seed, draws)
+    sums = resampled_sums([rule, rule * rule, benchmark, benchmark * benchmark], n_boot,
+                          mean_block, seed)
+    n = rule.shape[0]
+    draws = sharpe_from_sums(sums[:, 0], sums[:, 1], n) - sharpe_from_sums(sums[:, 2],
+                                                                          sums[:, 3], n)
     return [SharpeDifference(float(point), low, high, p, n_boot, confidence)
             for point, (low, high, p) in zip(points, summarise_draws(draws, points, confidence))]
 
@@ -120,11 +140,12 @@ def bootstrap_mean_gaps(values: np.ndarray, codes: np.ndarray, high: int, low: i
                         ) -> list[dict]:
     """Per column: the annualised gap between conditional means, its block-bootstrap CI (the
     (value, code) pairs resampled together) and one-sided p of gap <= 0."""
-    values = np.ascontiguousarray(np.nan_to_num(values), dtype=float)
-    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    values = np.nan_to_num(np.asarray(values, dtype=float))
+    hi, lo = (codes == high).astype(float), (codes == low).astype(float)
     points = mean_gap(values, codes, high, low)
-    draws = np.empty((n_boot, values.shape[1]))
-    mean_gap_draws_nb(values, codes, high, low, float(mean_block), seed, draws)
+    sums = resampled_sums([values * hi, hi, values * lo, lo], n_boot, mean_block, seed)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        draws = (sums[:, 0] / sums[:, 1] - sums[:, 2] / sums[:, 3]) * TRADING_DAYS
     return [{"ann_mean_gap": float(point), "ci_low": low_q, "ci_high": high_q, "p_value": p,
              "confidence": confidence}
             for point, (low_q, high_q, p) in zip(points, summarise_draws(draws, points,
