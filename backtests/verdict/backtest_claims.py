@@ -21,6 +21,8 @@ Then, for what is claimed (rule minus benchmark):
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
@@ -41,7 +43,23 @@ from backtests.walk_forward import plan_windows, score_columns
 from feeds.errors import DataError
 
 
-def _walk_all(evaluated: list["_Evaluated"], claim: BacktestClaim, section: VerdictSection,
+@dataclass
+class _Evaluated:
+    """One specification: its grid's daily returns (K, n) and excess (K, n), the benchmark's
+    excess (n,), then its stitched out-of-sample excess and their session positions."""
+
+    variant: Variant
+    returns: np.ndarray
+    combos: pd.DataFrame
+    excess: np.ndarray
+    bench_excess: np.ndarray
+    benchmark: str
+    oos: np.ndarray | None = None
+    positions: np.ndarray | None = None
+    walk: dict = field(default_factory=dict)
+
+
+def _walk_all(evaluated: list[_Evaluated], claim: BacktestClaim, section: VerdictSection,
               lag: int) -> None:
     """Walk-forward of every specification at once (module docstring, step 3): each train window
     scores all specifications' combinations in one kernel call, each specification picks its
@@ -95,17 +113,6 @@ def comparisons(rule: np.ndarray, bench: np.ndarray, section: VerdictSection) ->
              "t_stat_excess": excess_return_tstat(rule[:, j], bench[:, j]),
              "ann_excess_return": float(np.mean(rule[:, j] - bench[:, j]) * TRADING_DAYS)}
             for j, difference in enumerate(differences)]
-
-
-class _Evaluated:
-    """One specification's grid, out-of-sample series and facts."""
-
-    def __init__(self, variant: Variant, returns: np.ndarray, combos: pd.DataFrame,
-                 excess: np.ndarray, bench_excess: np.ndarray, benchmark: str):
-        self.variant, self.returns, self.combos = variant, returns, combos
-        self.excess, self.bench_excess, self.benchmark = excess, bench_excess, benchmark
-        self.oos = self.positions = None
-        self.walk: dict = {}
 
 
 def _evaluate_variants(inputs: SpecInputs, claim: BacktestClaim, section: VerdictSection,
