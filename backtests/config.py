@@ -1,5 +1,5 @@
-"""The config sections the backtests room consumes: `costs:`, `execution:`, `walk_forward:`,
-`event_study:`, and the vocabulary of metrics they select on. The sweep's section is in
+"""The config sections the backtests room consumes: `costs:`, `execution:`, `risk_free:`,
+`walk_forward:`, `event_study:`, and the vocabulary of metrics they select on. The sweep's section is in
 `backtests.sweep.config`, the verdict's in `backtests.verdict.config`.
 
 Same rules as every section: frozen, unknown keys rejected, every bound stated in the field.
@@ -8,9 +8,9 @@ Same rules as every section: frozen, unknown keys rejected, every bound stated i
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from backtests.engine import ExecutionCosts
 from feeds.schema import ConfigModel
@@ -39,6 +39,47 @@ class ExecutionSection(ConfigModel):
 def execution_costs(costs: CostsSection, execution: ExecutionSection) -> ExecutionCosts:
     """The engine's view of the two sections."""
     return ExecutionCosts(costs.fees_bps, costs.slippage_bps, execution.lag_days)
+
+
+class RiskFreeSection(ConfigModel):
+    """`risk_free:` what every Sharpe and Sortino is measured in excess of (summary.json, index,
+    tearsheets, verdict): a constant annual rate, or the daily return of a sleeve such as T-bills.
+
+        risk_free: {sleeve: cash}      # cash: {tbill: DTB3} in the universe
+        risk_free: {annual: 0.02}      # 2% a year, compounded daily over 252 sessions
+    Neither given: 0. A sleeve counts as 0 on sessions before its first price.
+    """
+
+    annual: float | None = Field(None, ge=-0.05, le=0.25, description="constant annual rate")
+    sleeve: str | None = Field(None, description="sleeve whose daily return is the risk-free rate")
+
+    @model_validator(mode="after")
+    def _one(self) -> "RiskFreeSection":
+        if self.annual is not None and self.sleeve is not None:
+            raise ValueError("give either annual or sleeve, not both")
+        return self
+
+    @property
+    def constant(self) -> float:
+        """The annual rate when constant (0 when nothing is set)."""
+        return 0.0 if self.annual is None else self.annual
+
+    def describe(self) -> str:
+        if self.sleeve is not None:
+            return f"the daily return of sleeve {self.sleeve}"
+        return f"{self.constant:.2%} a year"
+
+
+def moved_key(key: str, fix: str) -> Any:
+    """A before-validator for a section: a config that still has `key` (moved elsewhere) gets one
+    line saying what to write instead (the loader prefixes file, line and section)."""
+
+    def refuse(cls, raw: object) -> object:
+        if isinstance(raw, dict) and key in raw:
+            raise ValueError(f"{key} has moved: {fix}")
+        return raw
+
+    return model_validator(mode="before")(classmethod(refuse))
 
 
 class WalkForwardSection(ConfigModel):

@@ -19,6 +19,7 @@ from numba import njit, prange
 TRADING_DAYS = 252.0
 SQRT_TRADING_DAYS = math.sqrt(252)
 N_METRICS = 8
+FLAT_EXCESS = 1e-12  # backtests.metrics.FLAT_EXCESS
 
 
 @njit(cache=True)
@@ -114,7 +115,8 @@ def summary_metrics_nb(returns, traded, has_traded, rf_daily, scratch, out):
     """Fill `out[:8]` with the summary metrics of daily simple `returns` (length n, no NaN).
 
     `traded` is the per-session traded notional / equity (same length; ignored unless
-    `has_traded`), `rf_daily` the daily risk-free rate, `scratch` a work buffer of length >= n.
+    `has_traded`), `rf_daily` the daily risk-free returns (length n: a constant rate is a filled
+    array), `scratch` a work buffer of length >= n.
     Definitions and 252-day annualisation are those of `backtests.metrics.summary_metrics`.
     """
     n = returns.shape[0]
@@ -138,22 +140,23 @@ def summary_metrics_nb(returns, traded, has_traded, rf_daily, scratch, out):
     cagr = (1.0 + total) ** (TRADING_DAYS / n) - 1.0 if total > -1.0 else -1.0
     # Excess returns; mean and ddof=1 deviation exactly as np.mean / np.std compute them.
     for t in range(n):
-        scratch[t] = returns[t] - rf_daily
+        scratch[t] = returns[t] - rf_daily[t]
     mean = pairwise_sum_nb(scratch, 0, n) / n
     for t in range(n):
         centred = scratch[t] - mean
         scratch[t] = centred * centred
     sd = math.sqrt(pairwise_sum_nb(scratch, 0, n) / (n - 1))
     for t in range(n):
-        excess = returns[t] - rf_daily
+        excess = returns[t] - rf_daily[t]
         low = excess if excess < 0.0 else 0.0
         scratch[t] = low * low
     downside = math.sqrt(pairwise_sum_nb(scratch, 0, n) / n)
     scaled_mean = mean * SQRT_TRADING_DAYS
+    flat = sd < FLAT_EXCESS and abs(mean) < FLAT_EXCESS
     out[0] = total
     out[1] = cagr
-    out[2] = scaled_mean / sd if sd > 0 else np.nan
-    out[3] = scaled_mean / downside if downside > 0 else np.nan
+    out[2] = 0.0 if flat else (scaled_mean / sd if sd > 0 else np.nan)
+    out[3] = 0.0 if flat else (scaled_mean / downside if downside > 0 else np.nan)
     out[4] = max_dd
     out[5] = cagr / abs(max_dd) if abs(max_dd) > 0 else np.nan
     out[6] = sd * SQRT_TRADING_DAYS
@@ -163,7 +166,8 @@ def summary_metrics_nb(returns, traded, has_traded, rf_daily, scratch, out):
 @njit(cache=True, parallel=True)
 def column_metrics_nb(returns_by_column, rf_daily, out):
     """`summary_metrics_nb` for each row of `returns_by_column` (K, n), without turnover, in
-    parallel: out (K, 8). Used to score every combination on a window (walk-forward)."""
+    parallel: out (K, 8); `rf_daily` (n,) the window's daily risk-free returns. Used to score
+    every combination on a window (walk-forward)."""
     n = returns_by_column.shape[1]
     for k in prange(returns_by_column.shape[0]):
         scratch = np.empty(n)

@@ -14,7 +14,9 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-from backtests.config import CostsSection, EventStudySection, ExecutionSection, execution_costs
+from backtests.config import (
+    CostsSection, EventStudySection, ExecutionSection, RiskFreeSection, execution_costs,
+)
 from backtests.engine import BacktestResult, simulate
 from backtests.metrics import daily_risk_free, summarise
 from backtests.verdict.config import VerdictSection
@@ -36,7 +38,7 @@ class RunSpec:
     benchmark: str | None = None
     costs: CostsSection = CostsSection()
     execution: ExecutionSection = ExecutionSection()
-    risk_free_annual: float = 0.0
+    risk_free: RiskFreeSection = RiskFreeSection()
     verdict: VerdictSection | None = None
     event_study: EventStudySection | None = None
 
@@ -73,10 +75,19 @@ class RunResult:
         return self.verdict
 
     def risk_free_returns(self) -> pd.Series:
-        """The daily risk-free return over the backtest sessions: what Sharpe ratios on the pages
-        are measured in excess of (today the constant `spec.risk_free_annual`)."""
-        sessions = self.panel.sessions[self.panel.start_position:]
-        return pd.Series(daily_risk_free(self.spec.risk_free_annual), index=sessions)
+        """The daily risk-free return over the backtest sessions: what every Sharpe ratio of the
+        run (summary.json, index, tearsheets, verdict) is measured in excess of, per the
+        `risk_free:` section (a constant, or a sleeve's daily return such as T-bills)."""
+        return risk_free_returns(self.spec.risk_free, self.panel)
+
+    def risk_free_record(self) -> dict:
+        """Which risk-free was used, for summary.json and the pages."""
+        section = self.spec.risk_free
+        rf = self.risk_free_returns()
+        return {"kind": "sleeve" if section.sleeve else "constant", "sleeve": section.sleeve,
+                "annual": None if section.sleeve else section.constant,
+                "mean_annual": float((1.0 + rf).prod() ** (252 / max(len(rf), 1)) - 1.0),
+                "description": section.describe()}
 
     def benchmark_returns(self, strategy_name: str) -> tuple[str, pd.Series] | None:
         """(label, daily returns) of the benchmark a strategy is compared with."""
@@ -110,6 +121,16 @@ def never_held(name: str, result: BacktestResult, lag_days: int) -> str | None:
     return f"{what}; its numbers are those of cash"
 
 
+def risk_free_returns(section: RiskFreeSection, panel: PointInTimePanel) -> pd.Series:
+    """Daily risk-free returns over the panel's backtest sessions (0 before a sleeve's first
+    price)."""
+    sessions = panel.sessions[panel.start_position:]
+    if section.sleeve is None:
+        return pd.Series(daily_risk_free(section.constant), index=sessions, name="risk_free")
+    prices = panel.sleeve_prices[section.sleeve].iloc[panel.start_position:]
+    return prices.pct_change(fill_method=None).fillna(0.0).rename("risk_free")
+
+
 def run_strategies(spec: RunSpec, panel: PointInTimePanel, signals: dict[str, pd.Series],
                    progress: Progress = lambda message: None) -> RunResult:
     """Build each strategy's weights from the signals, simulate them and summarise the results;
@@ -130,10 +151,10 @@ def run_strategies(spec: RunSpec, panel: PointInTimePanel, signals: dict[str, pd
     benchmark_sleeves = {spec.benchmark_of(s) for s in spec.strategies} & set(panel.instruments)
     benchmarks = {sleeve: sleeve_buy_and_hold(window[sleeve])
                   for sleeve in sorted(benchmark_sleeves)}
-    rf = spec.risk_free_annual
-    summary = {name: summarise(result.returns, result.traded_fraction, rf)
+    rf = risk_free_returns(spec.risk_free, panel)
+    summary = {name: summarise(result.returns, result.traded_fraction, risk_free_daily=rf)
                for name, result in results.items()}
-    benchmark_summary = {f"buy_and_hold_{sleeve}": summarise(series, None, rf)
+    benchmark_summary = {f"buy_and_hold_{sleeve}": summarise(series, None, risk_free_daily=rf)
                          for sleeve, series in benchmarks.items()}
     signal_frame = pd.DataFrame(signals, index=panel.sessions).iloc[panel.start_position:]
     return RunResult(spec, panel, signal_frame, results, benchmarks, summary, benchmark_summary,

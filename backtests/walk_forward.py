@@ -73,15 +73,19 @@ class WalkForwardResult:
         return pd.Series(self.oos_returns, index=labels, name="walk_forward_oos")
 
 
-def score_columns(window: np.ndarray, metric: str, risk_free_annual: float = 0.0) -> np.ndarray:
+def score_columns(window: np.ndarray, metric: str, risk_free_annual: float = 0.0,
+                  risk_free_daily: np.ndarray | None = None) -> np.ndarray:
     """Every column's `metric` (a METRIC_NAMES entry except turnover) on a (rows, K) window,
-    oriented so that higher is better (volatility is negated)."""
+    oriented so that higher is better (volatility is negated); `risk_free_daily` (rows,) the
+    window's daily risk-free returns, else the annual constant."""
     if metric not in METRIC_NAMES or metric == "turnover":
         raise ValueError(f"unknown selection metric {metric!r}: use one of "
                          f"{[m for m in METRIC_NAMES if m != 'turnover']} or a callable")
     by_column = np.ascontiguousarray(np.asarray(window, dtype=np.float64).T)
     out = np.empty((by_column.shape[0], len(METRIC_NAMES)))
-    column_metrics_nb(by_column, daily_risk_free(risk_free_annual), out)
+    rf = (np.full(by_column.shape[1], daily_risk_free(risk_free_annual))
+          if risk_free_daily is None else np.ascontiguousarray(risk_free_daily, dtype=np.float64))
+    column_metrics_nb(by_column, rf, out)
     scores = out[:, METRIC_NAMES.index(metric)]
     return -scores if metric in LOWER_IS_BETTER else scores
 
@@ -110,14 +114,19 @@ def plan_windows(n_sessions: int, train: int, test: int, step: int | None = None
 def walk_forward(returns: ReturnsSource, train: int, test: int, step: int | None = None,
                  embargo: int = 0, select: str | Selector = "sharpe",
                  n_sessions: int | None = None, start: int = 0,
-                 risk_free_annual: float = 0.0, lag: int = 1) -> WalkForwardResult:
+                 risk_free_annual: float = 0.0, lag: int = 1,
+                 risk_free_daily: np.ndarray | None = None) -> WalkForwardResult:
     """Rolling re-selection over `returns` (sessions x combinations), see the module docstring.
 
     train, test, step, embargo  lengths in sessions; start = first session of the first train
     select       metric name (higher better; volatility lower) or callable(train (rows, K)) -> K
                  scores, higher better
     n_sessions   required when `returns` is a callable
+    risk_free_daily  daily risk-free returns of every session (overrides risk_free_annual)
     """
+    def rf_of(a: int, b: int) -> np.ndarray | None:
+        return None if risk_free_daily is None else np.asarray(risk_free_daily)[a:b]
+
     index = returns.index if isinstance(returns, pd.DataFrame) else None
     if callable(returns):
         if n_sessions is None:
@@ -134,22 +143,26 @@ def walk_forward(returns: ReturnsSource, train: int, test: int, step: int | None
             total, train, test, step, embargo, start, lag):
         train_returns = np.asarray(source(train_start, train_stop), dtype=np.float64)
         scores = (np.asarray(select(train_returns), dtype=float) if callable(select)
-                  else score_columns(train_returns, select, risk_free_annual))
+                  else score_columns(train_returns, select, risk_free_annual,
+                                     rf_of(train_start, train_stop)))
         if not np.isfinite(scores).any():
             raise ValueError(f"no combination has a finite score on train window "
                              f"[{train_start}, {train_stop})")
         chosen = int(np.nanargmax(np.where(np.isfinite(scores), scores, np.nan)))
         windows.append(WalkForwardWindow(train_start, train_stop, test_start, test_stop, chosen,
                                          float(scores[chosen])))
-        in_sample.append(summary_metrics(train_returns[:, chosen], None, risk_free_annual))
+        in_sample.append(summary_metrics(train_returns[:, chosen], None, risk_free_annual,
+                                         rf_of(train_start, train_stop)))
         pieces.append(np.asarray(source(test_start, test_stop), dtype=np.float64)[:, chosen])
         positions.append(np.arange(test_start, test_stop))
     if not windows:
         raise ValueError(f"no walk-forward window fits: {total} sessions, train {train}, "
                          f"embargo {embargo}, start {start}")
     oos = np.concatenate(pieces)
+    oos_positions = np.concatenate(positions)
     mean_in_sample = {name: float(np.nanmean([m[name] for m in in_sample]))
                       if any(np.isfinite(m[name]) for m in in_sample) else float("nan")
                       for name in METRIC_NAMES}
-    return WalkForwardResult(windows, oos, np.concatenate(positions), mean_in_sample,
-                             summary_metrics(oos, None, risk_free_annual), index)
+    oos_rf = None if risk_free_daily is None else np.asarray(risk_free_daily)[oos_positions]
+    return WalkForwardResult(windows, oos, oos_positions, mean_in_sample,
+                             summary_metrics(oos, None, risk_free_annual, oos_rf), index)

@@ -156,10 +156,17 @@ class PointInTimePanel:
         """Every data-quality issue found so far (warned, failed or allow-listed), in load order."""
         return list(self.checked.issues)
 
-    def sleeve_closures(self) -> dict[str, dict[str, str]]:
-        """Sleeves closed by design: {sleeve: {"date", "reason"}} (for the run manifest)."""
-        return {sleeve: {"date": str(path.closed_on.date()), "reason": path.closed_reason}
-                for sleeve, path in self.sleeve_paths.items() if path.closed_on is not None}
+    def sleeve_closures(self) -> dict[str, dict]:
+        """Sleeves closed by design: {sleeve: {"date", "reason"}} (for the run manifest), with
+        "gaps" [{"date", "until", "reason"}] for a chain that reopened with its next product."""
+        closures: dict[str, dict] = {}
+        for sleeve, path in self.sleeve_paths.items():
+            entry = path.closures()
+            if entry:
+                final = entry[-1] if path.closed_on is not None else {}
+                closures[sleeve] = {**final, **({"gaps": entry[:len(path.gaps)]} if path.gaps
+                                                else {})}
+        return closures
 
     def observations(self, series_id: str) -> pd.Series:
         """Raw stamped observations (native units), cut at the panel's cutoff."""
@@ -215,8 +222,4 @@ class PointInTimePanel:
 
     def _tradable(self, path: PricePath) -> pd.Series:
         """True from the first price until (excluding) the session the sleeve was closed on."""
-        tradable = self.sessions >= path.prices.index[0] if len(path.prices) else \
-            np.zeros(len(self.sessions), bool)
-        if path.closed_on is not None:
-            tradable = tradable & (self.sessions < path.closed_on)
-        return pd.Series(tradable, index=self.sessions, dtype=bool)
+        return pd.Series(path.tradable_on(self.sessions), index=self.sessions, dtype=bool)

@@ -1,7 +1,7 @@
 """Run configs: one YAML file (safe-loaded) -> one composed, frozen `RunConfig`.
 
 Each room defines the sections it consumes (feeds: `data`, `universe`; signals: `signals`;
-strategies: `strategies`; backtests: `costs`, `execution`, `sweep`, `walk_forward`,
+strategies: `strategies`; backtests: `costs`, `execution`, `risk_free`, `sweep`, `walk_forward`,
 `event_study`, `verdict`; reports: `report`); this module only composes them, validates once at the
 edge, and hands each room its typed section. Every problem becomes one line naming the file, the
 line, the field path and what is allowed; all problems are reported together.
@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from backtests.config import (
-    CostsSection, EventStudySection, ExecutionSection, WalkForwardSection,
+    CostsSection, EventStudySection, ExecutionSection, RiskFreeSection, WalkForwardSection,
 )
 from backtests.sweep.config import SweepSection
 from backtests.verdict.config import VerdictSection
@@ -35,6 +35,7 @@ class RunConfig(ConfigModel):
     benchmark: str | None = Field(None, description="strategy or sleeve every tearsheet compares to")
     costs: CostsSection = CostsSection()
     execution: ExecutionSection = ExecutionSection()
+    risk_free: RiskFreeSection = RiskFreeSection()
     report: ReportSection = ReportSection()
     verdict: VerdictSection | None = Field(None, description="tests of the article claims")
     sweep: SweepSection | None = Field(None, description="parameter sweep (liqbt sweep)")

@@ -17,6 +17,7 @@ from feeds.instruments import INSTRUMENT_KINDS
 from liqbt.config import ConfigError, RunConfig
 from liqbt.config_checks_studies import check_studies
 from liqbt.config_yaml import Locate, dotted, nonfinite_message
+from liqbt.config_checks_verdict import check_risk_free, check_specifications
 from signals import get_signal
 from strategies import get_rule
 
@@ -207,8 +208,9 @@ def check_references(raw: dict, path: Path, locate: Locate) -> list[str]:
 
 def check_verdict(raw: dict, strategies: list[dict], sleeves: list[str], signals: dict,
                   report: Callable[[tuple, str], None]) -> None:
-    """The `verdict:` section names strategies, sleeves and signals that exist, and grids over
-    numeric parameters of the claim's rule; each problem goes through `report`."""
+    """The `verdict:` section names strategies, sleeves and signals that exist, grids over
+    numeric parameters of the claim's rule and specifications whose overrides validate (and the
+    `risk_free:` sleeve exists); each problem goes through `report`."""
     from strategies.grid import check_grid_size, numeric_fields
 
     verdict = _as_dict(raw.get("verdict"))
@@ -220,14 +222,16 @@ def check_verdict(raw: dict, strategies: list[dict], sleeves: list[str], signals
             report(loc, f"unknown {what} {shown(value)}; choose one of: "
                    f"{', '.join(allowed) or 'none'}")
 
-    known(("verdict", "risk_free_sleeve"), verdict.get("risk_free_sleeve"), sleeves, "sleeve")
+    check_risk_free(raw, sleeves, report)
     seed = verdict.get("seed")
     if isinstance(seed, int) and seed < 0:  # numpy's generators take seeds >= 0 only
         report(("verdict", "seed"), f"seed {seed} is negative; use a seed >= 0 (e.g. 0)")
+    by_name = {str(s.get("name")): s for s in strategies}
     for index, claim in enumerate(_as_list(verdict.get("claims"))):
         if not isinstance(claim, dict):
             continue
         loc = ("verdict", "claims", index)
+        check_specifications(loc, claim, by_name, sleeves, signals, report)
         for key in ("pace_signal", "stress_signal"):
             known(loc + (key,), claim.get(key), sorted(signals), "signal")
         for position, sleeve in enumerate(_as_list(claim.get("sleeves"))):
@@ -235,6 +239,8 @@ def check_verdict(raw: dict, strategies: list[dict], sleeves: list[str], signals
         for sub, backtest in ((), claim), (("rule_claim",), _as_dict(claim.get("rule_claim"))):
             if backtest.get("test") != "backtest":
                 continue
+            if sub:
+                check_specifications(loc + sub, backtest, by_name, sleeves, signals, report)
             known(loc + sub + ("strategy",), backtest.get("strategy"), names, "strategy")
             known(loc + sub + ("benchmark",), backtest.get("benchmark"), names + ["risk_free"],
                   "benchmark (a strategy or risk_free)")

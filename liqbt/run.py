@@ -83,8 +83,8 @@ def compute_configured_signals(config: RunConfig, panel: PointInTimePanel) -> di
 def run_spec(config: RunConfig) -> RunSpec:
     """The sections of `config` the backtests room consumes for a run."""
     return RunSpec(config.name, tuple(config.strategies), dict(config.signals), config.benchmark,
-                   config.costs, config.execution, config.report.risk_free_annual,
-                   config.verdict, config.event_study)
+                   config.costs, config.execution, config.risk_free, config.verdict,
+                   config.event_study)
 
 
 def sweep_spec(config: RunConfig) -> SweepSpec:
@@ -93,8 +93,7 @@ def sweep_spec(config: RunConfig) -> SweepSpec:
     section = config.sweep
     identity = config.model_dump(mode="json", include={"universe", "data", "signals"})
     return SweepSpec(config.name, section, config.strategy(section.strategy), config.costs,
-                     config.execution, config.walk_forward, config.report.risk_free_annual,
-                     identity)
+                     config.execution, config.walk_forward, config.risk_free, identity)
 
 
 def run_backtest(config: RunConfig, source: Source | Path,

@@ -67,7 +67,7 @@ def render_index(run: RunReport, manifest: dict, tearsheets: dict[str, str],
 <p>Backtest {sessions['first']} .. {sessions['last']} ({sessions['count']} sessions); decisions at
 the close of t trade at the close of t+{spec.execution.lag_days}; fees {spec.costs.fees_bps} bp,
 slippage {spec.costs.slippage_bps} bp; daily returns, 252-day years, risk-free
-{spec.risk_free_annual:.2%} a year in Sharpe/Sortino. Click a strategy for its tearsheet
+{html.escape(spec.risk_free.describe())} in Sharpe/Sortino. Click a strategy for its tearsheet
 against its benchmark.</p>
 {warnings_block(manifest)}
 <h2>Strategies</h2>

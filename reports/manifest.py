@@ -67,6 +67,15 @@ def data_origin(panel) -> dict | None:
     return origin.record(panel.files_used()) if origin is not None else None
 
 
+def synthetic_sleeves(panel) -> dict[str, str | None]:
+    """Sleeves not made of real products throughout: {sleeve: first real date, or None when
+    synthetic throughout} (a chain turns real when its last synthetic link ends)."""
+    from feeds.instruments import FROM_START
+
+    return {sleeve: (None if path.real_from is None else str(path.real_from.date()))
+            for sleeve, path in panel.sleeve_paths.items() if path.real_from is not FROM_START}
+
+
 def panel_manifest(config: ConfigRecord, panel, window: pd.DatetimeIndex) -> dict:
     """Provenance shared by every page: config, sessions shown, data files, data quality, code."""
     return {
@@ -81,6 +90,9 @@ def panel_manifest(config: ConfigRecord, panel, window: pd.DatetimeIndex) -> dic
         "data_quality": [issue.as_dict() for issue in panel.quality_issues],
         "sleeve_closures": panel.sleeve_closures(),
         "window": window_record(panel),
+        "synthetic_sleeves": synthetic_sleeves(panel),
+        "instrument_tracking": {sleeve: path.tracking for sleeve, path in panel.sleeve_paths.items()
+                                if path.tracking},
         "packages": package_versions(),
         "git_commit": git_commit(),
         "git_dirty": git_dirty(),

@@ -45,8 +45,10 @@ def _issues_table(issues: list[dict], table_id: str) -> str:
 
 
 def _closures_table(closures: dict[str, dict], table_id: str) -> str:
-    rows = [(_text(sleeve), _text(c.get("date")), _text(c.get("reason")))
-            for sleeve, c in closures.items()]
+    rows = [(_text(sleeve), _text(f"{g['date']} until {g['until']}"), _text(g["reason"]))
+            for sleeve, c in closures.items() for g in c.get("gaps", [])]
+    rows += [(_text(sleeve), _text(c.get("date")), _text(c.get("reason")))
+             for sleeve, c in closures.items() if "date" in c]
     return _table(table_id, ("sleeve", "closed at", "why"), rows)
 
 

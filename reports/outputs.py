@@ -58,6 +58,7 @@ def tearsheet_jobs(run: RunReport, out_dir: Path, manifest: dict) -> list[Tearsh
     """One tearsheet per strategy, benchmarks included, against the strategy's benchmark (none
     when the strategy has no benchmark or is its own)."""
     result = run.result
+    risk_free = result.risk_free_returns()
     jobs = []
     for name, backtest in result.strategies.items():
         label, bench = result.benchmark_returns(name) or (None, None)
@@ -65,7 +66,7 @@ def tearsheet_jobs(run: RunReport, out_dir: Path, manifest: dict) -> list[Tearsh
             label, bench = None, None
         jobs.append(TearsheetJob(name, backtest.returns, bench, label,
                                  out_dir / "tearsheets" / f"{name}.html", manifest,
-                                 run.report.risk_free_annual))
+                                 risk_free))
     return jobs
 
 
@@ -97,7 +98,9 @@ def write_run_outputs(run: RunReport, out_dir: Path, progress: Progress = lambda
         "benchmarks": result.benchmark_summary,
         "benchmark_of": benchmark_of,
         "annualisation_days": 252,
-        "risk_free_annual": result.spec.risk_free_annual,
+        "risk_free": result.risk_free_record(),
+        "risk_free_annual": (None if result.spec.risk_free.sleeve
+                             else result.spec.risk_free.constant),
     })
     write_text_atomic(out_dir / "returns.csv", returns_frame(result).to_csv(float_format="%.10g"))
     lag_days = result.spec.execution.lag_days

@@ -53,22 +53,41 @@ def finish_page(page: str, title: str, manifest: dict, index_href: str | None) -
     return page.replace("</body>", manifest_block(manifest) + "</body>", 1)
 
 
+class _AnnualRates(pd.Series):
+    """Annual risk-free rates by date, as quantstats takes a time-varying rf (it de-annualises
+    them per period); formats as their mean where quantstats prints one number ("RF: 4.2%")."""
+
+    def __format__(self, spec: str) -> str:
+        return format(float(self.mean()), spec)
+
+
+def quantstats_risk_free(risk_free: float | pd.Series) -> float | pd.Series:
+    """An annual constant as is; daily risk-free returns as the annual rates quantstats expects
+    ((1 + r) ** 252 - 1, which its de-annualisation turns back into r)."""
+    if isinstance(risk_free, pd.Series):
+        return _AnnualRates((1.0 + risk_free.astype(float)) ** 252 - 1.0)
+    return float(risk_free)
+
+
 def write_tearsheet(returns: pd.Series, benchmark: pd.Series | None, benchmark_label: str | None,
-                    title: str, target: Path, manifest: dict, risk_free_annual: float = 0.0,
+                    title: str, target: Path, manifest: dict, risk_free: float | pd.Series = 0.0,
                     index_href: str | None = "../index.html",
                     publish_if: Callable[[], bool] | None = None) -> Path:
     """Render one quantstats HTML tearsheet (252-day years) to `target`, atomically.
 
     `returns`/`benchmark`: daily simple returns on the same sessions; `benchmark=None` renders the
-    strategy alone. `publish_if`: asked just before the page is moved into place; False drops it
-    (a worker whose run has died must not write into its folder)."""
+    strategy alone. `risk_free`: an annual constant or the run's daily risk-free returns
+    (`RunResult.risk_free_returns()`), so the tearsheet's Sharpe is the summary's. `publish_if`:
+    asked just before the page is moved into place; False drops it (a worker whose run has died
+    must not write into its folder)."""
     quiet_matplotlib()
     import quantstats as qs
 
     bench = None if benchmark is None else benchmark.rename(benchmark_label or "benchmark")
     with atomic_path(target, publish_if) as temp, warnings.catch_warnings(), quantstats_speedups():
         warnings.simplefilter("ignore")
-        qs.reports.html(returns.rename(title), benchmark=bench, rf=risk_free_annual, title=title,
+        qs.reports.html(returns.rename(title), benchmark=bench, rf=quantstats_risk_free(risk_free),
+                        title=title,
                         output=str(temp), periods_per_year=252, download_filename=target.name)
         import matplotlib.pyplot as plt
 

@@ -53,7 +53,7 @@ class TearsheetJob:
     benchmark_label: str | None
     target: Path
     manifest: dict
-    risk_free_annual: float = 0.0
+    risk_free: float | pd.Series = 0.0   # annual constant, or daily risk-free returns
 
 
 def default_workers() -> int:
@@ -84,7 +84,7 @@ def render_job(job: TearsheetJob) -> Path:
     from reports.worker_lifetime import run_alive
 
     return write_tearsheet(job.returns, job.benchmark, job.benchmark_label, job.name, job.target,
-                           job.manifest, job.risk_free_annual, publish_if=run_alive)
+                           job.manifest, job.risk_free, publish_if=run_alive)
 
 
 def _start_fork_server_ignoring_ctrl_c() -> None:

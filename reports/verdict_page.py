@@ -1,8 +1,11 @@
 """verdict.html + verdict.json: one row per article claim — the test, the numbers, the verdict.
 
-The page states the thresholds it applied (from `backtests.verdict.thresholds`), the out-of-sample window, the
-months since the articles on their own, and for each claim its details (scenario table, stress
-episodes, walk-forward choices). Plain HTML and CSS: it opens from disk with nothing else.
+The page states the thresholds it applied (from `backtests.verdict.thresholds`), the raw and
+Holm-adjusted p-value of every claim, how many of its specifications agree, the DSR of rule minus
+benchmark (with its trial count) and the PBO of its grid; per claim the out-of-sample cumulative
+excess of rule over benchmark (walk-forward windows marked, the months since the articles shaded),
+its specification curve, the real-product window when a sleeve is synthetic for part of history,
+and its details. Charts use the run's local plotly.js copy: the page opens from disk.
 """
 
 from __future__ import annotations
@@ -15,8 +18,21 @@ from backtests.verdict import thresholds
 from feeds.atomic import json_ready, write_json, write_text_atomic
 from reports.manifest_html import manifest_block
 from reports.pages import PageLink, RunReport
+from reports.plotly_assets import plotly_div, plotly_script_tag
+from reports.verdict_charts import ESTIMATES, oos_figure, specification_curve
 
 COLOURS = {"supported": "#1b7f3b", "not supported": "#b42318", "inconclusive": "#9a6700"}
+#: Row keys written to verdict.json (the chart series stay on the page).
+JSON_KEYS = ("id", "claim", "kind", "test", "verdict", "reason", "p_value", "p_adjusted",
+             "spec_agreement", "specifications", "dsr", "pbo", "real_product_window", "metrics",
+             "rule_specifications")
+STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1400px}
+table{border-collapse:collapse}td,th{padding:6px 10px;border-bottom:1px solid #ddd;
+vertical-align:top;text-align:left}.verdict{color:#fff;padding:2px 8px;border-radius:4px;
+white-space:nowrap}pre{font-size:11px;max-height:300px;overflow:auto;background:#f6f6f6}
+.num{text-align:right;white-space:nowrap}section.claim-detail{margin:2em 0;padding-top:.5em;
+border-top:2px solid #ccc}table.specs td,table.specs th{font-size:90%;padding:3px 8px}
+tr.primary td{font-weight:600}pre.rules{max-height:none;font-size:12px}"""
 
 
 def _pct(value) -> str:
@@ -27,70 +43,145 @@ def _num(value, digits: int = 2) -> str:
     return "–" if value is None or value != value else f"{value:+.{digits}f}"
 
 
+def _p(value) -> str:
+    return "–" if value is None or value != value else f"{value:.3f}"
+
+
 def headline_numbers(row: dict) -> str:
-    """The few numbers that decided the row, as a short HTML fragment."""
+    """The primary specification's numbers that decided the row, as a short HTML fragment."""
     m = row["metrics"]
     if "out_of_sample" in m:
         oos = m["out_of_sample"]
         return (f"OOS {oos['first']}..{oos['last']}: Sharpe {oos['sharpe_rule']:.2f} vs "
-                f"{oos['sharpe_benchmark']:.2f}, difference <b>{_num(oos['sharpe_difference'])}</b> "
-                f"[{_num(oos['ci_low'])}, {_num(oos['ci_high'])}] (p {oos['p_value']:.3f}), "
-                f"t {_num(oos['t_stat_excess'])}; full-sample DSR of the best of {m['grid_size']} "
-                f"trials {m['dsr_full_sample_best']:.2f}")
+                f"{oos['sharpe_benchmark']:.2f}, difference <b>{_num(oos['sharpe_difference'])}"
+                f"</b> [{_num(oos['ci_low'])}, {_num(oos['ci_high'])}], HAC t "
+                f"{_num(oos['t_stat_excess'])}")
     if "b_minus_none" in m:
         gap = m["b_minus_none"]
         cells = ", ".join(f"{name}: {_pct(v['ann_mean_excess'])} ({v['sessions']} d)"
                           for name, v in m["by_scenario"].items())
         return (f"B − none <b>{_pct(gap['ann_mean_gap'])}/yr</b> [{_pct(gap['ci_low'])}, "
-                f"{_pct(gap['ci_high'])}] (p {gap['p_value']:.3f}); by scenario {cells}")
-    return (f"<b>{m['hits']}/{m['n_episodes']}</b> stress episodes followed by more purchases "
-            f"within {m['horizon_sessions']} sessions vs base rate {m['base_rate']:.0%} "
-            f"(p {m['p_value']:.3f})")
+                f"{_pct(gap['ci_high'])}]; by scenario {cells}")
+    return (f"<b>{m['hits']}/{m['n_episodes']}</b> stress episodes followed by new or larger "
+            f"purchases within {m['horizon_sessions']} sessions vs base rate "
+            f"{m['base_rate']:.0%} ({m['qt_eased']} more by QT slowing or ending; binomial p "
+            f"{_p(m['p_binomial'])} assumes independent episodes)")
 
 
-def _details(row: dict) -> str:
-    m = row["metrics"]
-    extra = ""
-    since = m.get("since_articles") or m.get("rule_backtest", {}).get("since_articles")
-    if since and "total_return_rule" in since:
-        extra += (f"<p>Since {since['since']} ({since['sessions']} sessions, too short to test): "
-                  f"rule {_pct(since['total_return_rule'])} vs benchmark "
-                  f"{_pct(since['total_return_benchmark'])}.</p>")
-    if "rule_backtest_verdict" in m:
-        extra += (f"<p>The rule itself ({html.escape(m['rule_backtest_of'])}): "
-                  f"{m['rule_backtest_verdict']}.</p>")
-    if "episodes" in m:
-        items = "".join(f"<li>{e['date']}: {'purchases rose' if e['purchases_rose'] else 'no rise'}"
-                        "</li>" for e in m["episodes"])
-        extra += f"<ul>{items}</ul>"
-    dump = html.escape(json.dumps(json_ready(m), indent=1, default=str))
-    return f"{extra}<details><summary>all numbers</summary><pre>{dump}</pre></details>"
+def _dsr_cell(row: dict) -> str:
+    dsr = row["dsr"]
+    if dsr.get("dsr") is None:
+        return "n/a"
+    return f"{dsr['dsr']:.2f}<br><small>{dsr['n_trials']} trials</small>"
 
 
-def render_verdict(rows: list[dict], manifest: dict, title: str) -> str:
-    body = []
-    for row in rows:
-        colour = COLOURS[row["verdict"]]
-        body.append(
-            f'<tr class="claim" data-verdict="{html.escape(row["verdict"])}"><td>{row["id"]}</td>'
-            f"<td>{html.escape(row['claim'])}</td><td>{html.escape(row['test'])}</td>"
-            f"<td>{headline_numbers(row)}{_details(row)}</td>"
+def _pbo_cell(row: dict) -> str:
+    pbo = row["pbo"]
+    if pbo.get("pbo") is None:
+        return "n/a"
+    return f"{pbo['pbo']:.2f}<br><small>grid of {pbo['grid_size']}</small>"
+
+
+def _summary_row(row: dict) -> str:
+    agreed = row["spec_agreement"]
+    colour = COLOURS[row["verdict"]]
+    return (f'<tr class="claim" data-verdict="{html.escape(row["verdict"])}" '
+            f'data-p-adjusted="{row["p_adjusted"]:.6f}"><td><a href="#claim-{row["id"]}">'
+            f'{row["id"]}</a></td><td>{html.escape(row["claim"])}</td>'
+            f"<td>{headline_numbers(row)}</td>"
+            f'<td class="num">{_p(row["p_value"])}</td><td class="num">{_p(row["p_adjusted"])}'
+            f'</td><td class="num">{agreed["agree"]} of {agreed["total"]}</td>'
+            f'<td class="num">{_dsr_cell(row)}</td><td class="num">{_pbo_cell(row)}</td>'
             f'<td><span class="verdict" style="background:{colour}">{row["verdict"]}</span>'
             f"<br><small>{html.escape(row['reason'])}</small></td></tr>")
+
+
+def _spec_table(specifications: list[dict], test: str) -> str:
+    key, _, scale = ESTIMATES[test]
+    lines = []
+    for spec in specifications:
+        value, low, high = (spec.get(k) for k in (key, "ci_low", "ci_high"))
+        fmt = (lambda v: _num(v)) if scale == 1.0 else (lambda v: _pct(v))
+        lines.append(f'<tr class="{"primary" if spec["primary"] else ""}"><td>'
+                     f'{html.escape(spec["name"])}</td><td>{html.escape(spec["about"])}</td>'
+                     f'<td class="num">{fmt(value)}</td><td class="num">[{fmt(low)}, '
+                     f'{fmt(high)}]</td><td class="num">{_p(spec.get("p_value"))}</td></tr>')
+    return ('<table class="specs"><thead><tr><th>specification</th><th>what changes</th>'
+            '<th>estimate</th><th>interval</th><th>p</th></tr></thead><tbody>'
+            + "".join(lines) + "</tbody></table>")
+
+
+def _real_window(row: dict) -> str:
+    real = row["real_product_window"]
+    if real.get("all_real", True):
+        return ""
+    if "synthetic_throughout" in real:
+        return (f"<p>Synthetic throughout: {html.escape(', '.join(real['synthetic_throughout']))}"
+                " (no real-product window).</p>")
+    if "sharpe_difference" not in real:
+        return f"<p>Real products only from {real['from']}: {html.escape(real.get('note', ''))}.</p>"
+    return (f'<p class="real-window">On real products only (out-of-sample sessions from '
+            f"{real['from']}, {real['sessions']} sessions): Sharpe difference "
+            f"<b>{_num(real['sharpe_difference'])}</b> [{_num(real['ci_low'])}, "
+            f"{_num(real['ci_high'])}], p {_p(real['p_value'])}.</p>")
+
+
+def _detail(row: dict) -> str:
+    m, number = row["metrics"], row["id"]
+    test = row["kind"]
+    parts = [f'<section class="claim-detail" id="claim-{number}"><h3>Claim {number}: '
+             f"{html.escape(row['claim'])}</h3><p><small>{html.escape(row['test'])}</small></p>"]
+    if row.get("chart"):
+        parts.append("<h4>Out of sample: cumulative return of the rule over its benchmark</h4>")
+        parts.append(plotly_div(f"oos-{number}", *oos_figure(row["chart"]), height_px=300))
+    parts.append(_real_window(row))
+    parts.append("<h4>Specification curve</h4>")
+    parts.append(plotly_div(f"spec-curve-{number}",
+                            *specification_curve(row["specifications"], test), height_px=340))
+    parts.append(_spec_table(row["specifications"], test))
+    since = m.get("since_articles") or m.get("rule_backtest", {}).get("since_articles")
+    if since and "total_return_rule" in since:
+        parts.append(f"<p>Since {since['since']} ({since['sessions']} sessions, too short to "
+                     f"test): rule {_pct(since['total_return_rule'])} vs benchmark "
+                     f"{_pct(since['total_return_benchmark'])}.</p>")
+    if "rule_backtest_of" in m:
+        rule = m["rule_backtest"]["out_of_sample"]
+        parts.append(f"<p>The rule itself ({html.escape(m['rule_backtest_of'])}, DSR and PBO "
+                     f"above): Sharpe difference {_num(rule['sharpe_difference'])} "
+                     f"[{_num(rule['ci_low'])}, {_num(rule['ci_high'])}], p "
+                     f"{_p(rule['p_value'])}.</p>")
+    if m.get("too_few_sessions"):
+        parts.append(f"<p>Too few sessions to judge (fewer than {m['min_sessions']}): "
+                     f"{html.escape(', '.join(m['too_few_sessions']))}.</p>")
+    if "episodes" in m:
+        items = "".join(f"<li>{e['date']}: "
+                        f"{'new or larger purchases' if e['purchases_rose'] else 'no purchases'}"
+                        f"{' (QT slowed or ended)' if e['qt_eased'] else ''}</li>"
+                        for e in m["episodes"])
+        parts.append(f"<ul>{items}</ul>")
+    dump = html.escape(json.dumps(json_ready({k: row[k] for k in ("metrics", "dsr", "pbo")}),
+                                  indent=1, default=str))
+    parts.append(f"<details><summary>all numbers</summary><pre>{dump}</pre></details></section>")
+    return "".join(parts)
+
+
+def render_verdict(rows: list[dict], manifest: dict, title: str, plotly_tag: str,
+                   risk_free: str) -> str:
     rules = html.escape(thresholds.__doc__ or "")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Verdict — {html.escape(title)}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1400px}}
-table{{border-collapse:collapse}}td,th{{padding:6px 10px;border-bottom:1px solid #ddd;
-vertical-align:top;text-align:left}}.verdict{{color:#fff;padding:2px 8px;border-radius:4px;
-white-space:nowrap}}pre{{font-size:11px;max-height:300px;overflow:auto;background:#f6f6f6}}</style>
+{plotly_tag}<style>{STYLE}</style>
 </head><body><h1>Verdict: {html.escape(title)}</h1>
 <p>Each claim of the 2025–26 "QT ends, reserve-management purchases begin" thesis, tested on
 history with values used only from the session they were public and trades one session after the
-decision. Sharpe ratios are in excess of T-bills. <a href="index.html">Back to the run</a>.</p>
-<table id="verdict"><thead><tr><th>#</th><th>claim</th><th>test</th><th>numbers</th>
-<th>verdict</th></tr></thead><tbody>{''.join(body)}</tbody></table>
-<h2>Thresholds</h2><pre>{rules}</pre>
+decision. Sharpe ratios are in excess of the risk-free ({html.escape(risk_free)}). Every claim is
+tested across a declared set of specifications; p-values are adjusted for testing six claims
+(Holm). <a href="index.html">Back to the run</a>.</p>
+<table id="verdict"><thead><tr><th>#</th><th>claim</th><th>primary result</th><th>p</th>
+<th>Holm p</th><th>specs agreeing</th><th>DSR</th><th>PBO</th><th>verdict</th></tr></thead>
+<tbody>{''.join(_summary_row(row) for row in rows)}</tbody></table>
+<h2>Claims in detail</h2>{''.join(_detail(row) for row in rows)}
+<h2>Thresholds</h2><pre class="rules">{rules}</pre>
 {manifest_block(manifest)}
 </body></html>
 """
@@ -101,14 +192,23 @@ def write_verdict_page(run: RunReport, out_dir: Path, manifest: dict) -> PageLin
     rows = run.result.verdict_rows()
     if rows is None:
         return None
-    return write_verdict_files(rows, out_dir, manifest, run.title)
+    return write_verdict_files(rows, out_dir, manifest, run.title,
+                               run.result.spec.risk_free.describe())
 
 
-def write_verdict_files(rows: list[dict], out_dir: Path, manifest: dict, title: str) -> PageLink:
-    """Write verdict.json ({"claims": [{id, claim, test, metrics, verdict}]}) and verdict.html."""
-    claims = [{key: row[key] for key in ("id", "claim", "test", "metrics", "verdict", "reason")}
-              for row in rows]
-    write_json(out_dir / "verdict.json", {"claims": claims})
-    write_text_atomic(out_dir / "verdict.html", render_verdict(rows, manifest, title))
+def write_verdict_files(rows: list[dict], out_dir: Path, manifest: dict, title: str,
+                        risk_free: str = "none") -> PageLink:
+    """Write verdict.json ({"claims": [{id, claim, test, verdict, reason, p_value, p_adjusted,
+    spec_agreement, specifications, dsr, pbo, real_product_window, metrics}]}) and verdict.html."""
+    claims = [{key: row[key] for key in JSON_KEYS if key in row} for row in rows]
+    write_json(out_dir / "verdict.json", {"claims": claims,
+                                          "thresholds": {"spec_majority": _majority(rows)}})
+    page = render_verdict(rows, manifest, title, plotly_script_tag(out_dir), risk_free)
+    write_text_atomic(out_dir / "verdict.html", page)
     return PageLink("Verdict on the article claims", "verdict.html",
-                     "each claim of the 2025-26 thesis: the test, the numbers, the verdict")
+                    "each claim of the 2025-26 thesis: the test, its specification curve, the "
+                    "verdict")
+
+
+def _majority(rows: list[dict]) -> float | None:
+    return rows[0]["spec_agreement"]["required"] if rows else None

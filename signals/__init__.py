@@ -6,8 +6,8 @@ Importing this package registers every built-in signal; `liqbt signals --list` p
 """
 
 from signals import (  # noqa: F401  (registration side effect)
-    calendar_flags, curve, net_liquidity, policy, regime, repo, repo_stress, reserves, srf,
-    volatility,
+    calendar_flags, curve, net_liquidity, policy, purchases, regime, repo, repo_stress, reserves,
+    srf, volatility,
 )
 from signals.config import SignalSection
 from signals.registry import (

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from backtests.config import LOWER_IS_BETTER
-from backtests.metrics import METRIC_NAMES, daily_risk_free
+from backtests.metrics import METRIC_NAMES
 from backtests.metrics_nb import column_metrics_nb
 from backtests.sweep.simulate import SweepPlan, metrics_frame, run_sweep
 from strategies import StrategyContext, build_weight_grid
@@ -39,7 +39,7 @@ class SweepJob:
     plan: SweepPlan
     fees: float
     slippage: float
-    risk_free_annual: float
+    risk_free_daily: np.ndarray   # (n,) the backtest window's daily risk-free returns
     metric: str
     window_bounds: Bounds = ()                       # constraints applied on train windows
     train_windows: tuple[tuple[int, int], ...] = ()  # (start, stop) in backtest-window positions
@@ -87,14 +87,15 @@ def passes(metrics: np.ndarray, bounds: Bounds) -> np.ndarray:
 
 
 def window_scores(returns: np.ndarray, windows: tuple[tuple[int, int], ...], metric: str,
-                  bounds: Bounds, risk_free_annual: float) -> np.ndarray:
-    """(k, W) selection scores of each combination (row of `returns` (k, n)) on each window."""
+                  bounds: Bounds, risk_free_daily: np.ndarray) -> np.ndarray:
+    """(k, W) selection scores of each combination (row of `returns` (k, n)) on each window;
+    `risk_free_daily` (n,) the daily risk-free returns of the same sessions."""
     scores = np.full((returns.shape[0], len(windows)), np.nan)
     slot = METRIC_NAMES.index(metric)
-    rf = daily_risk_free(risk_free_annual)
     for w, (start, stop) in enumerate(windows):
         out = np.empty((returns.shape[0], len(METRIC_NAMES)))
-        column_metrics_nb(np.ascontiguousarray(returns[:, start:stop]), rf, out)
+        column_metrics_nb(np.ascontiguousarray(returns[:, start:stop]),
+                          np.ascontiguousarray(risk_free_daily[start:stop]), out)
         scores[:, w] = np.where(passes(out, bounds), oriented(out[:, slot], metric), np.nan)
     return scores
 
@@ -116,9 +117,9 @@ def compute_chunk(job: SweepJob, index: int, combos: pd.DataFrame,
         numba.set_num_threads(max(1, min(numba_threads, numba.config.NUMBA_NUM_THREADS)))
     weights = build_chunk_weights(job, combos)
     keep = np.arange(len(combos)) if job.train_windows else None
-    result = run_sweep(job.plan, weights, job.fees, job.slippage,
-                       risk_free_annual=job.risk_free_annual, keep=keep)
+    result = run_sweep(job.plan, weights, job.fees, job.slippage, keep=keep,
+                       risk_free_daily=job.risk_free_daily)
     scores = (window_scores(result.returns, job.train_windows, job.metric, job.window_bounds,
-                            job.risk_free_annual)
+                            job.risk_free_daily)
               if job.train_windows else np.empty((len(combos), 0)))
     return ChunkResult(index, result.metrics, result.final_value, scores)

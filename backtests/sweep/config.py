@@ -11,7 +11,9 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, Field, create_model, model_validator
 
-from backtests.config import CostsSection, ExecutionSection, MetricName, WalkForwardSection
+from backtests.config import (
+    CostsSection, ExecutionSection, MetricName, RiskFreeSection, WalkForwardSection,
+)
 from backtests.metrics import METRIC_NAMES
 from feeds.schema import ConfigModel
 from strategies import StrategySection
@@ -83,5 +85,5 @@ class SweepSpec:
     costs: CostsSection = CostsSection()
     execution: ExecutionSection = ExecutionSection()
     walk_forward: WalkForwardSection | None = None
-    risk_free_annual: float = 0.0
+    risk_free: RiskFreeSection = RiskFreeSection()
     identity: dict = field(default_factory=dict)

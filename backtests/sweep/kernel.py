@@ -171,6 +171,7 @@ def sweep_nb(close, close_ffill, close_value, order_slot, weights, fees, slippag
     final_value_out  (K,)   final portfolio value
     keep_slot        (K,)   row of `returns_keep_out` (n_keep, n) to copy this combo's daily
                             returns into, or -1
+    rf_daily         (n,)   daily risk-free returns the Sharpe and Sortino are in excess of
     Memory per combination in flight: three length-n buffers; nothing of size n x K.
     """
     n_combos = weights.shape[0]

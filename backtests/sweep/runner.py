@@ -29,6 +29,7 @@ import pandas as pd
 from backtests.config import execution_costs
 from backtests.engine import ExecutionCosts
 from backtests.metrics import METRIC_NAMES
+from backtests.results import risk_free_returns
 from backtests.sweep.chunks import ChunkResult, SweepJob, compute_chunk
 from backtests.sweep.config import SweepSpec, constraint_bounds
 from backtests.sweep.executors import run_dask, run_local
@@ -113,7 +114,7 @@ def prepare_sweep(spec: SweepSpec, panel: PointInTimePanel, signals: dict[str, p
     bounds = tuple(constraint_bounds(section.constraints))
     job = SweepJob(context, strategy.rule, dict(strategy.params), strategy.rebalance, plan,
                    spec.costs.fees_bps / 1e4, spec.costs.slippage_bps / 1e4,
-                   spec.risk_free_annual, section.metric,
+                   risk_free_returns(spec.risk_free, panel).to_numpy(dtype=float), section.metric,
                    tuple(b for b in bounds if b[0] != "turnover"),
                    tuple((a, b) for a, b, _, _ in windows))
     key_parts = {
@@ -123,7 +124,7 @@ def prepare_sweep(spec: SweepSpec, panel: PointInTimePanel, signals: dict[str, p
         "walk_forward": None if spec.walk_forward is None
         else spec.walk_forward.model_dump(mode="json"),
         "strategy": strategy.model_dump(mode="json"),
-        "risk_free_annual": spec.risk_free_annual,
+        "risk_free": spec.risk_free.model_dump(mode="json"),
         "sweep": section.model_dump(mode="json", include={"strategy", "grid", "metric",
                                                           "constraints"}),
         "data": data_digest(panel.sessions, panel.sleeve_prices, panel.sleeve_tradable, signals,
@@ -229,17 +230,17 @@ def _after_chunks(setup: SweepSetup, swept: ChunkResult, out_dir: Path) -> Sweep
     rows = np.unique(np.r_[best, parity_rows, pbo_rows, chosen].astype(np.int64))
     built = build_weight_grid(job.context, job.rule, job.params, job.rebalance,
                               combos=combos.iloc[rows])
-    rerun = run_sweep(job.plan, built.weights, job.fees, job.slippage,
-                      risk_free_annual=job.risk_free_annual, keep=np.arange(len(rows)))
+    rerun = run_sweep(job.plan, built.weights, job.fees, job.slippage, keep=np.arange(len(rows)),
+                      risk_free_daily=job.risk_free_daily)
     if not np.array_equal(rerun.final_value, swept.final_value[rows]):
         raise RuntimeError("sweep rerun differs from its chunk results: non-deterministic kernel")
     position = {int(combo): i for i, combo in enumerate(rows)}
     stats = overfitting_stats(metrics, eligible, section.metric, rerun.returns[position[best]],
                               rerun.returns[[position[int(c)] for c in pbo_rows]],
-                              section.pbo_splits, job.risk_free_annual, section.seed)
+                              section.pbo_splits, job.risk_free_daily, section.seed)
     frames = {int(c): built.frame(position[int(c)]) for c in np.r_[best, parity_rows]}
     parity = check_parity(job.context.prices, frames, setup.costs, job.plan.start,
-                          swept.final_value, metrics, job.risk_free_annual)
+                          swept.final_value, metrics, job.risk_free_daily)
     walk, walk_table = None, None
     if setup.windows:
         candidates = np.unique(chosen)

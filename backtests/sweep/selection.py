@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from backtests.engine import ExecutionCosts, simulate
-from backtests.metrics import METRIC_NAMES, daily_risk_free, summarise
+from backtests.metrics import METRIC_NAMES, summarise
 from backtests.overfitting import (
     DeflatedSharpe, PBOResult, deflated_sharpe_of_returns, pbo_cscv, trial_sharpe_variance,
 )
@@ -84,19 +84,19 @@ class Overfitting:
 
 def overfitting_stats(metrics: np.ndarray, eligible: np.ndarray, metric: str,
                       best_returns: np.ndarray, sample_returns: np.ndarray, n_splits: int,
-                      risk_free_annual: float, seed: int) -> Overfitting:
-    """DSR of the winner and PBO over the sample's returns (M, n)."""
+                      risk_free_daily: np.ndarray, seed: int) -> Overfitting:
+    """DSR of the winner and PBO over the sample's returns (M, n), both in excess of the daily
+    risk-free returns (n,)."""
     sharpes = metrics[eligible, METRIC_NAMES.index("sharpe")]
     deflated = deflated_sharpe_of_returns(best_returns, int(eligible.sum()),
-                                          trial_sharpe_variance(sharpes),
-                                          daily_risk_free(risk_free_annual))
+                                          trial_sharpe_variance(sharpes), risk_free_daily)
     if sample_returns.shape[0] < 2:
         return Overfitting(deflated, None, "PBO needs at least 2 eligible combinations",
                            sample_returns.shape[0])
     if sample_returns.shape[1] < 2 * n_splits:
         return Overfitting(deflated, None, f"{sample_returns.shape[1]} sessions are too few for "
                            f"{n_splits} CSCV splits", sample_returns.shape[0])
-    excess = sample_returns.T - daily_risk_free(risk_free_annual)
+    excess = sample_returns.T - np.asarray(risk_free_daily)[:, None]
     pbo = pbo_cscv(excess, n_splits, pbo_statistic(metric), seed=seed)
     return Overfitting(deflated, pbo, "", sample_returns.shape[0])
 
@@ -123,7 +123,7 @@ class Parity:
 
 def check_parity(prices: pd.DataFrame, frames: dict[int, pd.DataFrame], costs: ExecutionCosts,
                  start: int, final_value: np.ndarray, metrics: np.ndarray,
-                 risk_free_annual: float) -> Parity:
+                 risk_free_daily: np.ndarray) -> Parity:
     """Rerun each combination's weight frame through vectorbt and compare with the sweep's row."""
     worst = (-1, 0.0, np.nan, np.nan)
     metrics_gap = 0.0
@@ -133,7 +133,8 @@ def check_parity(prices: pd.DataFrame, frames: dict[int, pd.DataFrame], costs: E
         gap = relative_gap(float(final_value[combo]), value)
         if gap >= worst[1]:
             worst = (combo, gap, float(final_value[combo]), value)
-        expected = summarise(full.returns, full.traded_fraction, risk_free_annual)
+        rf = pd.Series(risk_free_daily, index=full.returns.index)
+        expected = summarise(full.returns, full.traded_fraction, risk_free_daily=rf)
         metrics_gap = max([metrics_gap] + [relative_gap(float(metrics[combo, j]), expected[name])
                                            for j, name in enumerate(METRIC_NAMES)])
     return Parity(sorted(frames), worst[1], metrics_gap, worst[0], worst[2], worst[3])

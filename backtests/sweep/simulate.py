@@ -128,15 +128,29 @@ def prepare_plan(close: np.ndarray, decision_idx: np.ndarray, lag: int = 1, star
                      len(decisions), int(start), int(lag))
 
 
+def risk_free_array(n_sessions: int, risk_free_annual: float = 0.0,
+                    risk_free_daily: np.ndarray | None = None) -> np.ndarray:
+    """(n,) daily risk-free returns for the kernels: the series when given, else the constant."""
+    if risk_free_daily is None:
+        return np.full(n_sessions, daily_risk_free(risk_free_annual))
+    rf = np.ascontiguousarray(risk_free_daily, dtype=np.float64)
+    if rf.shape != (n_sessions,) or not np.isfinite(rf).all():
+        raise ValueError(f"risk_free_daily must be {n_sessions} finite daily returns, got shape "
+                         f"{rf.shape}")
+    return rf
+
+
 def run_sweep(plan: SweepPlan, weights: np.ndarray, fees: float = 0.0, slippage: float = 0.0,
               init_cash: float = INIT_CASH, risk_free_annual: float = 0.0,
-              keep: np.ndarray | list[int] | None = None) -> SweepResult:
+              keep: np.ndarray | list[int] | None = None,
+              risk_free_daily: np.ndarray | None = None) -> SweepResult:
     """Simulate and summarise every combination of `weights` (K, R, S), in parallel.
 
     weights   target fractions of portfolio value per decision row and sleeve, >= 0, NaN = no
               order for that sleeve on that row (0 = sell it all)
     fees, slippage  fractions of traded notional (5 bp = 5e-4), as vectorbt takes them
     keep      combination indices whose daily returns to return (parity checks, walk-forward)
+    risk_free_daily  (n,) daily risk-free returns of the window (overrides risk_free_annual)
     """
     w = np.ascontiguousarray(weights, dtype=np.float64)
     expected = (plan.n_decisions, plan.n_sleeves)
@@ -157,6 +171,7 @@ def run_sweep(plan: SweepPlan, weights: np.ndarray, fees: float = 0.0, slippage:
     final_value = np.empty(w.shape[0])
     returns = np.empty((len(keep_idx), plan.n_sessions))
     sweep_nb(plan.close, plan.close_ffill, plan.close_value, plan.order_slot, w, float(fees),
-             float(slippage), float(init_cash), daily_risk_free(risk_free_annual), keep_slot,
+             float(slippage), float(init_cash),
+             risk_free_array(plan.n_sessions, risk_free_annual, risk_free_daily), keep_slot,
              metrics, final_value, returns)
     return SweepResult(metrics, final_value, keep_idx, returns)

@@ -36,15 +36,18 @@ def stitch_walk_forward(setup, candidate_returns: np.ndarray, candidates: np.nda
                         picks: np.ndarray) -> WalkForwardResult:
     """Walk-forward over the picked combinations' returns (C, n); windows report combo indices."""
     job, wf = setup.job, setup.spec.walk_forward
+    # walk_forward calls `select` once per window, in order: the windows' train ranges say which
+    # sessions' risk-free returns each train matrix is scored against.
+    train_ranges = iter([(a, b) for a, b, _, _ in setup.windows])
 
     def select(train: np.ndarray) -> np.ndarray:
-        return window_scores(np.asarray(train).T, ((0, train.shape[0]),), job.metric,
-                             job.window_bounds, job.risk_free_annual)[:, 0]
+        a, b = next(train_ranges)
+        return window_scores(np.asarray(train).T, ((0, b - a),), job.metric,
+                             job.window_bounds, job.risk_free_daily[a:b])[:, 0]
 
     frame = pd.DataFrame(candidate_returns.T, index=setup.sessions)
     result = walk_forward(frame, wf.train, wf.test, wf.step, wf.embargo, select=select,
-                          risk_free_annual=job.risk_free_annual,
-                          lag=setup.spec.execution.lag_days)
+                          lag=setup.spec.execution.lag_days, risk_free_daily=job.risk_free_daily)
     windows = [replace(w, chosen=int(candidates[w.chosen])) for w in result.windows]
     if [w.chosen for w in windows] != [int(p) for p in picks]:
         raise RuntimeError("walk-forward picks differ from the chunks' train-window scores")
@@ -93,7 +96,9 @@ def build_summary(setup, table: pd.DataFrame, best: int, eligible: np.ndarray,
         "sessions": {"first": str(setup.sessions[0].date()), "last": str(setup.sessions[-1].date()),
                      "count": int(len(setup.sessions))},
         "fees_bps": spec.costs.fees_bps, "slippage_bps": spec.costs.slippage_bps,
-        "lag_days": spec.execution.lag_days, "risk_free_annual": job.risk_free_annual,
+        "lag_days": spec.execution.lag_days,
+        "risk_free": {"description": spec.risk_free.describe(), "sleeve": spec.risk_free.sleeve,
+                      "annual": None if spec.risk_free.sleeve else spec.risk_free.constant},
         "heatmap": section.heatmap_axes(),
         "best": {"combo": int(best),
                  "params": native_params(job.rule, setup.combos.iloc[best]),

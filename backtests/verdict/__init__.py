@@ -1,9 +1,12 @@
 """backtests.verdict — each claim of the 2025-26 "QT ends, RMP begins" thesis judged on history.
 
-    config              the `verdict:` section: which test judges each claim, with what settings
-    backtest_claims     a rule against its benchmark, out of sample by walk-forward
-    conditional_claims  returns by pace scenario (claim 5); stress followed by purchases (claim 6)
-    inference           stationary-bootstrap Sharpe differences and HAC t-statistics
+    config              the `verdict:` section: each claim's test and its specification set
+    specs               specifications made concrete: signals, rule, grid simulated by the kernel
+    backtest_claims     a rule against its benchmark, out of sample by walk-forward; DSR, PBO
+    scenario_claims     returns by RMP-type pace scenario (claim 5)
+    stress_claims       stress followed by new or larger purchases, rotation test (claim 6)
+    inference           stationary-bootstrap Sharpe differences, HAC t-stat, Holm adjustment
+    bootstrap_nb        the numba kernels of the paired stationary bootstrap
     thresholds          the labels (supported / not supported / inconclusive) and their rules
     claims              `evaluate_claims`: every configured claim, tested and labelled
 

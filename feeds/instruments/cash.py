@@ -15,9 +15,9 @@ from pydantic import Field, model_validator
 from feeds.catalog import spec_for
 from feeds.errors import DataError
 from feeds.instruments.base import (
-    SERIES_PATTERN, InstrumentModel, InstrumentSource, PricePath, compound, value_in_force,
+    FROM_START, SERIES_PATTERN, InstrumentModel, InstrumentSource, PricePath, compound,
+    percent_series_problem, value_in_force,
 )
-from feeds.instruments.steepeners import percent_series_problem
 
 
 def money_market_yield(discount_rate: np.ndarray | pd.Series, maturity_days: int) -> np.ndarray:
@@ -31,6 +31,27 @@ def money_market_yield(discount_rate: np.ndarray | pd.Series, maturity_days: int
     return d / (1.0 - d * maturity_days / 360.0)
 
 
+def bill_accrual(source: InstrumentSource, series_id: str, dates: pd.DatetimeIndex,
+                 maturity_days: int = 91, max_stale_days: int = 10) -> pd.Series:
+    """Interest a bill position earns from each date to the next, as a simple return per date.
+
+    From date k-1 to k: y * days / 360, y the money-market yield of the bill rate in force at
+    k-1 (the latest observation stamped on or before k-1, in percent on a discount basis) and days
+    the calendar days between them. The rate is published with a lag (H.15: the next afternoon),
+    so dates after its last stamp accrue at the last rate known, for up to `max_stale_days`
+    calendar days: a run on data through t is never cut short by the lag. Indexed by the dates
+    with a known rate (first value NaN: nothing accrued before the first date).
+    """
+    discount = source.observations(spec_for(series_id)).dropna() / 100.0
+    rate = value_in_force(discount, dates, max_stale_days, f"bill rate {series_id}",
+                          extend_days=max_stale_days)
+    yields = money_market_yield(rate, maturity_days)
+    days = rate.index.to_series().diff().dt.days.to_numpy(dtype=float)
+    accrued = np.full(len(rate), np.nan)
+    accrued[1:] = yields[:-1] * days[1:] / 360.0
+    return pd.Series(accrued, index=rate.index, name=f"accrual_{series_id}")
+
+
 class TBillInstrument(InstrumentModel):
     """`{tbill: DTB3}`: a rolling 3-month bill position accruing its money-market yield.
 
@@ -39,9 +60,10 @@ class TBillInstrument(InstrumentModel):
     k-1 — the latest DTB3 stamped on or before k-1 — over the actual calendar days between the
     sessions: growth = 1 + y * days / 360 (Friday to Monday is 3 days). The rate is the market's
     rate on the purchase date (H.15 publishes it the next business day, but the holder's return is set
-    when the bill is bought; no decision reads it early). Ignored: the bill's small price change
-    when rates move within the holding day, and bid/ask. NaN before the first DTB3 observation; the
-    path ends at the last session on or before the last observation.
+    when the bill is bought; no decision reads it early). Sessions after the last observation
+    accrue at the last rate known (up to `max_stale_days`), so DTB3's publication lag never ends
+    the run early (`bill_accrual`). Ignored: the bill's small price change when rates move within
+    the holding day, and bid/ask. NaN before the first DTB3 observation.
     """
 
     prices_on_run_sessions: ClassVar[bool] = True
@@ -61,15 +83,12 @@ class TBillInstrument(InstrumentModel):
 
     def build(self, source: InstrumentSource, sessions: pd.DatetimeIndex | None = None
               ) -> PricePath:
-        discount = source.observations(spec_for(self.tbill)).dropna() / 100.0
         if sessions is None:
-            sessions = pd.DatetimeIndex(discount.index)
-        rate = value_in_force(discount, sessions, self.max_stale_days, f"bill rate {self.tbill}")
-        if len(rate) < 2:
+            sessions = pd.DatetimeIndex(source.observations(spec_for(self.tbill)).dropna().index)
+        returns = bill_accrual(source, self.tbill, sessions, self.maturity_days,
+                               self.max_stale_days)
+        if len(returns) < 2:
             raise DataError(f"tbill {self.tbill}: fewer than two sessions with a rate; check the "
                             "series' date range")
-        yields = money_market_yield(rate, self.maturity_days)
-        days = rate.index.to_series().diff().dt.days.to_numpy(dtype=float)
-        returns = np.full(len(rate), np.nan)
-        returns[1:] = yields[:-1] * days[1:] / 360.0
-        return compound(pd.Series(returns, index=rate.index, name=f"tbill_{self.tbill}"))
+        # Bills are a real product: the accrual is what holding them pays.
+        return compound(returns.rename(f"tbill_{self.tbill}"), real_from=FROM_START)

@@ -19,12 +19,13 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from feeds.catalog import spec_for
-from feeds.errors import DataError, InputError
+from feeds.errors import DataError
 from feeds.instruments.base import (
-    SERIES_PATTERN, TICKER_PATTERN, TRADING_DAYS, InstrumentModel, InstrumentSource, PricePath,
-    compound, value_in_force,
+    FROM_START, SERIES_PATTERN, TICKER_PATTERN, TRADING_DAYS, InstrumentModel, InstrumentSource,
+    PricePath, compound, percent_series_problem, value_in_force,
 )
 from feeds.instruments.breaks import break_problem
+from feeds.instruments.cash import bill_accrual
 
 Ticker = Annotated[str, Field(min_length=1, pattern=TICKER_PATTERN)]
 SeriesId = Annotated[str, Field(min_length=1, pattern=SERIES_PATTERN)]
@@ -40,8 +41,11 @@ class EtfSteepenerInstrument(InstrumentModel):
     Duration assumptions (research NOTES.md (f)): SHY (1-3y Treasuries) about 1.9 years and IEF
     (7-10y) about 7.5 years, held constant; real effective durations drift with yields and index
     rolls, so h is only approximately neutral (use `{steepener: yields}` for a yield-based hedge).
-    Ignored: the interest earned on the short sale's proceeds (a short rebate of ~h x the cash rate,
-    which would add to returns) and, unless `borrow_bps` is set, the cost of borrowing the ETF.
+
+    Short proceeds: by default they earn nothing. With `short_rebate: DTB3` they earn the bill
+    rate less `rebate_spread_bps` (the broker's cut), i.e. + h * (y - spread) * days / 360 per
+    session, y the money-market yield of the bill rate in force at the previous date (see
+    `cash.bill_accrual`). Unless `borrow_bps` is set, borrowing the ETF is free.
     """
 
     steepener: Literal["etf"]
@@ -50,6 +54,10 @@ class EtfSteepenerInstrument(InstrumentModel):
     front_duration: float = Field(1.9, gt=0.0, le=40.0, description="years")
     back_duration: float = Field(7.5, gt=0.0, le=40.0, description="years")
     borrow_bps: float = Field(0.0, ge=0.0, le=2000.0, description="annual borrow fee on the short")
+    short_rebate: str | None = Field(None, pattern=SERIES_PATTERN, description="bill rate "
+                                     "(discount basis, e.g. DTB3) the short's proceeds earn")
+    rebate_spread_bps: float = Field(0.0, ge=0.0, le=2000.0, description="annual spread kept by "
+                                     "the broker on the short rebate")
 
     @model_validator(mode="after")
     def _sane(self) -> "EtfSteepenerInstrument":
@@ -59,6 +67,8 @@ class EtfSteepenerInstrument(InstrumentModel):
         for field, ticker in (("front", self.front), ("back", self.back)):
             if (problem := break_problem(ticker, field=field)) is not None:
                 raise ValueError(problem)
+        if self.short_rebate is not None:
+            percent_series_problem(self.short_rebate)
         return self
 
     @property
@@ -68,6 +78,9 @@ class EtfSteepenerInstrument(InstrumentModel):
 
     def tickers(self) -> list[str]:
         return [self.front, self.back]
+
+    def series_ids(self) -> list[str]:
+        return [self.short_rebate] if self.short_rebate else []
 
     def build(self, source: InstrumentSource, sessions: pd.DatetimeIndex | None = None
               ) -> PricePath:
@@ -80,18 +93,13 @@ class EtfSteepenerInstrument(InstrumentModel):
         leg_returns = legs.pct_change()
         returns = (leg_returns["front"] - h * leg_returns["back"]
                    - h * self.borrow_bps / 1e4 / TRADING_DAYS)
+        if self.short_rebate is not None:
+            accrued = bill_accrual(source, self.short_rebate, legs.index)
+            days = legs.index.to_series().diff().dt.days.reindex(accrued.index)
+            rebate = accrued - self.rebate_spread_bps / 1e4 * days / 360.0
+            returns = (returns + h * rebate).loc[accrued.index[0]:accrued.index[-1]]
         returns.name = f"steepener_{self.front}_{self.back}"
-        return compound(returns)
-
-
-def percent_series_problem(series_id: str) -> None:
-    """Raise ValueError (a config problem) unless `series_id` is a catalog rate in percent."""
-    try:
-        spec = spec_for(series_id)
-    except InputError as exc:
-        raise ValueError(str(exc)) from None
-    if spec.units != "percent":
-        raise ValueError(f"series {series_id} is in {spec.units}, not a yield in percent")
+        return compound(returns, real_from=FROM_START)
 
 
 def par_modified_duration(yield_fraction: np.ndarray | pd.Series, years: float

@@ -49,7 +49,10 @@ class TickerInstrument(InstrumentModel):
             raise DataError(f"ticker {self.ticker} has no prices between since {self.since} and "
                             f"until {self.until} (its data covers {_span(history)}): widen the "
                             "range")
-        if self.until is not None and history.index[-1] > prices.index[-1]:
+        # Closed at `until` once the data reach it (known from the config, not from later rows:
+        # a panel cut at `until` closes it too); data ending earlier just end.
+        if self.until is not None and (history.index[-1] > prices.index[-1]
+                                       or prices.index[-1] >= pd.Timestamp(self.until)):
             return PricePath(prices, prices.index[-1], f"history cut at until: {self.until}")
         return PricePath(prices)
 

@@ -12,7 +12,8 @@ from backtests.metrics_nb import pairwise_sum_nb, summary_metrics_nb
 def kernel_metrics(returns: np.ndarray, traded: np.ndarray | None, rf_annual: float) -> dict:
     out = np.empty(len(METRIC_NAMES))
     buffer = np.zeros(len(returns)) if traded is None else traded
-    summary_metrics_nb(returns, buffer, traded is not None, daily_risk_free(rf_annual),
+    summary_metrics_nb(returns, buffer, traded is not None,
+                       np.full(len(returns), daily_risk_free(rf_annual)),
                        np.empty(len(returns)), out)
     return dict(zip(METRIC_NAMES, out))
 

@@ -128,3 +128,43 @@ def test_grids_too_large_to_build_are_refused_when_the_config_is_read(tmp_path):
     lines = problems(tmp_path, claim)
     assert len(lines) == 1 and f"this claim's grid has 10,201 combinations" in lines[0]
     assert f"at most {MAX_CLAIM_GRID:,}" in lines[0]
+
+
+RISK_FREE = GOOD.replace("benchmark: spy\n", "benchmark: spy\nrisk_free: {sleeve: gold}\n")
+
+
+def test_risk_free_is_a_sleeve_or_a_constant_and_old_keys_get_a_one_line_migration(tmp_path):
+    assert load_config(write(tmp_path, RISK_FREE)).risk_free.sleeve == "gold"
+    (line,) = problems(tmp_path, RISK_FREE.replace("{sleeve: gold}", "{sleeve: bills}"))
+    assert line.endswith("risk_free.sleeve: unknown sleeve 'bills'; the universe has: equities, "
+                         "gold")
+    (line,) = problems(tmp_path, RISK_FREE.replace("{sleeve: gold}", "{sleeve: gold, annual: 0.02}"))
+    assert "risk_free: give either annual or sleeve, not both" in line
+    (line,) = problems(tmp_path, GOOD + "report: {risk_free_annual: 0.02}\n")
+    assert line.endswith("report: risk_free_annual has moved: write it as the top-level section "
+                         "`risk_free: {annual: RATE}` (or `risk_free: {sleeve: cash}` for T-bills)")
+
+
+VERDICT = GOOD + """verdict:
+  claims:
+    - id: 1
+      test: backtest
+      strategy: alloc
+      benchmark: spy
+      specifications:
+        - {name: lean, params: {fallback: neutral}, signals: {regime: {expand_z: 1.0, drain_z: -1.0}}}
+"""
+
+
+def test_specifications_are_checked_against_the_rule_and_the_signals_they_change(tmp_path):
+    assert len(load_config(write(tmp_path, VERDICT)).verdict.claims[0].specifications) == 1
+    lines = problems(tmp_path, VERDICT.replace("expand_z: 1.0", "expand_z: -2.0").replace(
+        "fallback: neutral", "regime_signal: nope").replace("benchmark: spy\n      spec",
+                                                             "benchmark: spy\n      spec"))
+    assert any("specifications.0.signals.regime: drain_z (-1.0) must be below expand_z" in line
+               for line in lines), lines
+    assert any("specifications.0.params: unknown signal 'nope'" in line for line in lines), lines
+    (line,) = problems(tmp_path, VERDICT.replace("{name: lean,", "{name: lean, grid: {wat: [1]},"))
+    assert "specifications.0.grid.wat: unknown grid parameter of rule liquidity_regime" in line
+    (line,) = problems(tmp_path, GOOD + "verdict: {risk_free_sleeve: cash, claims: []}\n")
+    assert "verdict: risk_free_sleeve has moved: the verdict uses the run's top-level" in line

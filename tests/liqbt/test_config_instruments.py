@@ -11,7 +11,7 @@ import pytest
 from liqbt.config import ConfigError, load_config
 from liqbt.run import run_backtest
 from feeds.instruments import (
-    EtfSteepenerInstrument, InverseInstrument, TBillInstrument, TickerInstrument,
+    ChainInstrument, EtfSteepenerInstrument, InverseInstrument, TBillInstrument, TickerInstrument,
     YieldSteepenerInstrument,
 )
 
@@ -40,7 +40,7 @@ def test_example_config_has_every_instrument_kind_and_reports_the_data_it_needs(
     config = load_config(EXAMPLE)
     kinds = {type(instrument) for instrument in config.universe.values()}
     assert kinds == {TickerInstrument, InverseInstrument, EtfSteepenerInstrument,
-                     YieldSteepenerInstrument, TBillInstrument}
+                     YieldSteepenerInstrument, TBillInstrument, ChainInstrument}
     tickers = sorted({t for i in config.universe.values() for t in i.tickers()})
     series = sorted({s for i in config.universe.values() for s in i.series_ids()})
     assert tickers == ["GLD", "IEF", "SHY", "SPY", "SVXY", "VIXY"]
@@ -52,8 +52,11 @@ def test_example_config_runs_from_the_snapshot(snapshot):
     result = run_backtest(load_config(EXAMPLE), snapshot)
     panel = result.panel
     assert panel.sessions[-1] == pd.Timestamp("2026-07-13")        # run not ended by short_vol
-    assert panel.sleeve_closures() == {"short_vol": {
-        "date": "2018-02-05", "reason": "terminated after losing 96.1% in one session"}}
+    assert panel.sleeve_closures() == {
+        "short_vol": {"date": "2018-02-05",
+                      "reason": "terminated after losing 96.1% in one session"},
+        "short_vol_chain": {"gaps": [{"date": "2018-02-05", "until": "2018-02-28",
+                                      "reason": "terminated after losing 96.1% in one session"}]}}
     assert not panel.sleeve_tradable.loc["2018-02-05":, "short_vol"].any()
     assert panel.sleeve_tradable.loc[:"2018-02-27", "short_vol_listed"].sum() == 0
     assert panel.sleeve_prices["steepener_2s10s"].notna().all()

@@ -23,6 +23,7 @@ VARIANTS: list[tuple[str, dict]] = [
     ("reserves_vs_threshold", {"threshold_usd_bn": 3000}),
     ("reserves_vs_threshold", {"denominator": "WALCL", "threshold_pct": 40}),
     ("reserves_change_usd_bn", {"weeks": 13}),
+    ("realized_purchase_pace", {"weeks": 13}),
     ("liquidity_regime", {"trend": "net_liquidity"}),
     ("liquidity_regime", {"trend": "net_liquidity", "tga": "daily", "stress_hold_sessions": 3,
                           "calendar_bdays_before": 2}),

@@ -1,5 +1,6 @@
 """Every rule decides from what is known at its close: weights at t built from data cut at t equal
-weights at t built from the full history (article.yaml's rules on the real snapshot)."""
+weights at t built from the full history (article.yaml's rules on the real snapshot), and so does
+every signal article.yaml configures (the verdict's realised purchase pace among them)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ DATES = ["2011-01-05", "2018-02-05", "2018-02-06", "2019-09-17", "2019-09-18", "
 def weights_at(panel, config, t: pd.Timestamp) -> dict[str, np.ndarray]:
     signals = compute_configured_signals(config, panel)
     context = StrategyContext.of_panel(panel, signals)
-    return {s.name: build_weights(context, s.rule, s.params, "daily").loc[t].to_numpy()
-            for s in config.strategies}
+    weights = {s.name: build_weights(context, s.rule, s.params, "daily").loc[t].to_numpy()
+               for s in config.strategies}
+    return weights | {f"signal {name}": np.asarray([values.loc[t]], dtype=object)
+                      for name, values in signals.items()}
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +47,16 @@ def test_weights_at_t_do_not_depend_on_data_after_t(setup):
     full_signals = compute_configured_signals(config, panel)
     context = StrategyContext.of_panel(panel, full_signals)
     full = {s.name: build_weights(context, s.rule, s.params, "daily") for s in config.strategies}
+    full |= {f"signal {name}": values.to_frame() for name, values in full_signals.items()}
+    assert {"signal realized_pace_4w", "signal realized_pace_13w"} <= set(full)
     violations = []
     for day in DATES:
         t = pd.Timestamp(day)
         cut = weights_at(panel.truncated(t), config, t)
         for name, row in cut.items():
-            if not np.array_equal(row, full[name].loc[t].to_numpy(), equal_nan=True):
+            expected = full[name].loc[t].to_numpy()
+            same = (np.array_equal(row, expected, equal_nan=True) if row.dtype != object
+                    else all(a == b or (a != a and b != b) for a, b in zip(row, expected)))
+            if not same:
                 violations.append(f"{name} at {day}")
     assert violations == []

@@ -6,16 +6,39 @@ import numpy as np
 import pytest
 
 from backtests.verdict.inference import (
-    annualised_sharpe, bootstrap_sharpe_difference, excess_return_tstat, stationary_bootstrap_indices,
+    annualised_sharpe, bootstrap_mean_gaps, bootstrap_sharpe_difference,
+    bootstrap_sharpe_differences, excess_return_tstat, mean_gap, stationary_bootstrap_indices,
+    summarise_draws,
 )
 
 
 def test_stationary_bootstrap_blocks_have_the_requested_mean_length():
-    rng = np.random.default_rng(0)
-    idx = stationary_bootstrap_indices(2000, 20.0, 50, rng)
+    idx = stationary_bootstrap_indices(2000, 20.0, 50, seed=0)
     assert idx.shape == (50, 2000) and idx.min() >= 0 and idx.max() < 2000
     continues = (np.diff(idx, axis=1) % 2000) == 1
     assert 1 / (1 - continues.mean()) == pytest.approx(20.0, rel=0.1)
+
+
+def test_the_kernels_resample_exactly_the_documented_positions():
+    """The numba kernels accumulate on the fly; their draws equal the plain numpy statistics
+    computed on `stationary_bootstrap_indices` for the same seed, for every column at once."""
+    rng = np.random.default_rng(7)
+    rule, bench = rng.normal(4e-4, 0.01, (400, 3)), rng.normal(3e-4, 0.01, (400, 3))
+    idx = stationary_bootstrap_indices(400, 10.0, 60, seed=11)
+    expected = annualised_sharpe(rule[idx], axis=1) - annualised_sharpe(bench[idx], axis=1)
+    results = bootstrap_sharpe_differences(rule, bench, n_boot=60, mean_block=10.0, seed=11)
+    points = annualised_sharpe(rule, axis=0) - annualised_sharpe(bench, axis=0)
+    summary = summarise_draws(expected, points, 0.90)
+    for result, (low, high, p) in zip(results, summary):
+        assert (result.ci_low, result.ci_high, result.p_value) == pytest.approx((low, high, p),
+                                                                                 rel=1e-9)
+    codes = rng.integers(0, 3, (400, 3))
+    gaps = bootstrap_mean_gaps(rule, codes, 2, 0, 60, 10.0, 0.9, seed=11)
+    draws = np.array([mean_gap(rule[row], codes[row], 2, 0) for row in idx])
+    points = mean_gap(rule, codes, 2, 0)
+    for gap, point, (low, high, p) in zip(gaps, points, summarise_draws(draws, points, 0.9)):
+        assert (gap["ann_mean_gap"], gap["ci_low"], gap["ci_high"], gap["p_value"]) == \
+            pytest.approx((point, low, high, p), rel=1e-9)
 
 
 def test_identical_series_have_zero_difference():
