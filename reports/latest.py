@@ -76,6 +76,7 @@ def run_signal(result, fn: str) -> tuple[pd.Series, str | None]:
 
 def signal_now(series: pd.Series, name: str, fn: str, source: str = "configured"
                ) -> SignalNow | None:
+    """The last value of `series` (None when it has none) and the first session of its run."""
     known = series.dropna()
     if known.empty:
         return None
@@ -90,6 +91,7 @@ def signal_now(series: pd.Series, name: str, fn: str, source: str = "configured"
 
 
 def strategy_now(name: str, backtest, lag_days: int) -> StrategyNow | None:
+    """The last decision of a `backtests.engine.BacktestResult` (None when it never decided)."""
     decided = backtest.target_weights.dropna(how="all")
     if decided.empty:
         return None

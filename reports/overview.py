@@ -125,10 +125,9 @@ def line_traces(data: OverviewData) -> list[dict]:
 
 def strip_traces(result, data: OverviewData) -> tuple[list[dict], list[dict]]:
     """Regime shading and announcement markers on the strip axis, and the announcement lines."""
-    regime, _ = run_signal(result, "liquidity_regime")
-    shading = regime_shading_traces(regime.loc[data.first:data.last])
-    window = pd.DatetimeIndex(regime.loc[data.first:data.last].index)
-    shapes, markers = event_traces(usable_events(result.panel, window))
+    regime = run_signal(result, "liquidity_regime")[0].loc[data.first:data.last]
+    shading = regime_shading_traces(regime)
+    shapes, markers = event_traces(usable_events(result.panel, pd.DatetimeIndex(regime.index)))
     for trace in shading + markers:
         trace["yaxis"] = "y4"
     for trace in shading:  # a thin strip needs stronger colours than a chart's background
@@ -177,14 +176,17 @@ def overview_layout(data: OverviewData, shapes: list[dict]) -> dict:
 
 def overview_chart(result, div_id: str = "overview") -> str:
     """The chart as a div and its script (plotly.js must be on the page); the dates are one
-    array shared by every line trace."""
+    array shared by every line trace. A thinned chart says so below it."""
     data = overview_data(result)
     strip, shapes = strip_traces(result, data)
     dates = [d.strftime("%Y-%m-%d") for d in data.sessions]
     payload = ",".join(json.dumps(part, separators=(",", ":")).replace("</", "<\\/") for part in (
         dates, line_traces(data) + strip, overview_layout(data, shapes),
         {"displaylogo": False, "responsive": True}))
-    return (f'<div id="{div_id}" class="plotly-graph-div" data-step="{data.step}" '
-            f'style="height:{HEIGHT_PX}px;width:100%"></div><script>(function(x,data,layout,'
-            "config){data.forEach(function(t){if(t.x===undefined){t.x=x;}});"
-            f"Plotly.newPlot({json.dumps(div_id)},data,layout,config);}})({payload});</script>")
+    thinned = (f'<p class="note">Drawn at one session in {data.step} (and the last); each '
+               "drawdown point is the deepest of its step.</p>" if data.step > 1 else "")
+    return (f'<div id="{div_id}" class="plotly-graph-div" style="height:{HEIGHT_PX}px;'
+            'width:100%"></div><script>(function(x,data,layout,config){data.forEach('
+            "function(t){if(t.x===undefined){t.x=x;}});"
+            f"Plotly.newPlot({json.dumps(div_id)},data,layout,config);}})({payload});</script>"
+            f"{thinned}")

@@ -61,7 +61,8 @@ def test_log_ticks_read_as_cumulative_returns():
 
 def test_chart_writes_the_dates_once_for_every_line():
     chart = overview_chart(synthetic_result())
-    payload = re.search(r"\}\)\((.*)\);</script>$", chart).group(1)
+    payload = re.search(r"\}\)\((.*)\);</script>", chart).group(1)
+    assert "Drawn at one session in 2 (and the last)" in chart  # thinned: said under the chart
     dates, traces, layout, _ = json.loads(f"[{payload}]")
     lines = [t for t in traces if "x" not in t]
     assert len(lines) == 9 and all(len(t["y"]) == len(dates) for t in lines)
