@@ -19,9 +19,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from reports import formats
-from signals import compute_signal
+from signals import compute_signal, get_signal
 
 WEIGHT_EPSILON = 1e-9
+DATA_FREE_CADENCES = ("policy", "calendar")
+HEADLINES = (("liquidity_regime", "Liquidity regime"),
+             ("policy_stance", "Fed balance-sheet stance"), ("pace_in_effect", "Pace in effect"))
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,16 @@ class LatestState:
     strategies: tuple[StrategyNow, ...]
 
 
-def run_signal(result, fn: str) -> tuple[pd.Series, str | None]:
+def run_signal(result, fn: str) -> tuple[pd.Series | None, str | None]:
     """The run's signal computed by `fn` over the backtest sessions and its config name: the
-    configured one when the config has it (first in config order), else `fn` with default
-    parameters and None."""
+    configured one when the config has it (first in config order); else, for signals read off
+    the shipped policy calendar or the business-day calendar (no data file: nothing the manifest
+    would miss), `fn` with default parameters and None; else (None, None)."""
     for name, section in result.spec.signals.items():
         if section.fn == fn and name in result.signals:
             return result.signals[name], name
+    if get_signal(fn).cadence not in DATA_FREE_CADENCES:
+        return None, None
     panel = result.panel
     return compute_signal(panel, fn).iloc[panel.start_position:], None
 
@@ -113,15 +119,16 @@ def latest_state(result) -> LatestState:
 
     def headline(fn: str) -> SignalNow | None:
         series, name = run_signal(result, fn)
+        if series is None:
+            return None
         return signal_now(series, name or fn, fn,
                           "configured" if name else f"{fn}, default parameters")
 
     strategies = tuple(s for name, backtest in result.strategies.items()
                        if (s := strategy_now(name, backtest, spec.execution.lag_days)) is not None)
     sessions = result.panel.sessions
-    return LatestState(str(sessions[-1].date()), headline("liquidity_regime"),
-                       headline("policy_stance"), headline("pace_in_effect"), configured,
-                       strategies)
+    return LatestState(str(sessions[-1].date()), *(headline(fn) for fn, _ in HEADLINES),
+                       configured, strategies)
 
 
 def _weights_text(strategy: StrategyNow) -> str:
@@ -135,19 +142,22 @@ def _trades_text(strategy: StrategyNow) -> str:
     return strategy.trades or "the next session (after the data)"
 
 
-def _headline_text(item: SignalNow | None, what: str) -> str:
+def _headline_text(item: SignalNow | None, what: str, fn: str) -> str:
     if item is None:
-        return f"{what}: no value in the data"
+        return f"{what}: not in this run (configure a signal with fn {fn} to see it here)"
     source = "" if item.source == "configured" else f" ({item.source})"
     return f"{what} {item.text}{source} since {item.since} (as of {item.as_of})"
+
+
+def _headlines(state: LatestState) -> tuple[SignalNow | None, ...]:
+    return state.regime, state.stance, state.pace
 
 
 def latest_markdown(state: LatestState) -> str:
     """The panel as a Markdown section: headline, signals table, strategies table."""
     lines = [f"## Where it stands now (close of {state.last_session})", "",
-             "- " + _headline_text(state.regime, "Liquidity regime"),
-             "- " + _headline_text(state.stance, "Fed balance-sheet stance"),
-             "- " + _headline_text(state.pace, "Pace in effect"), ""]
+             *(f"- {_headline_text(item, what, fn)}" for item, (fn, what)
+               in zip(_headlines(state), HEADLINES)), ""]
     if state.signals:
         lines += ["| signal | value | known since | as of |", "|---|---:|---|---|"]
         lines += [f"| {s.name} | {s.text} | {s.since} | {s.as_of} |" for s in state.signals]
@@ -164,9 +174,8 @@ def latest_markdown(state: LatestState) -> str:
 def latest_html(state: LatestState) -> str:
     """The panel on index.html (<section id="latest">)."""
     esc = html.escape
-    heads = "".join(f"<li>{esc(_headline_text(item, what))}</li>" for item, what in (
-        (state.regime, "Liquidity regime"), (state.stance, "Fed balance-sheet stance"),
-        (state.pace, "Pace in effect")))
+    heads = "".join(f"<li>{esc(_headline_text(item, what, fn))}</li>"
+                    for item, (fn, what) in zip(_headlines(state), HEADLINES))
     signals = "".join(
         f"<tr><td>{esc(s.name)}</td><td>{esc(s.text)}</td><td>{s.since}</td><td>{s.as_of}</td></tr>"
         for s in state.signals)

@@ -3,8 +3,9 @@
 Four panels sharing the x axis (a zoom applies to all): the growth of $1 on a log scale (ticks read
 as cumulative return), the drawdown from the running peak, the rolling one-year Sharpe ratio in
 excess of the run's risk-free (`RunResult.risk_free_returns()`, whatever the run configures), and
-the liquidity regime as a shaded strip with the Fed's balance-sheet announcements as markers on
-the first close they were public. Clicking a legend entry hides or shows a strategy in every panel.
+the liquidity regime as a shaded strip (the config's `liquidity_regime` signal; none without one)
+with the Fed's balance-sheet announcements as markers on the first close they were public.
+Clicking a legend entry hides or shows a strategy in every panel.
 
 Size: a long run has ~5,000 sessions x a dozen lines x 3 panels; drawn daily that is ~1.2 MB of
 JSON. Above `MAX_POINTS` sessions every panel is drawn at one point per `step` sessions (always
@@ -125,9 +126,10 @@ def line_traces(data: OverviewData) -> list[dict]:
 
 def strip_traces(result, data: OverviewData) -> tuple[list[dict], list[dict]]:
     """Regime shading and announcement markers on the strip axis, and the announcement lines."""
-    regime = run_signal(result, "liquidity_regime")[0].loc[data.first:data.last]
-    shading = regime_shading_traces(regime)
-    shapes, markers = event_traces(usable_events(result.panel, pd.DatetimeIndex(regime.index)))
+    regime = run_signal(result, "liquidity_regime")[0]
+    shading = [] if regime is None else regime_shading_traces(regime.loc[data.first:data.last])
+    window = result.panel.sessions[result.panel.start_position:]
+    shapes, markers = event_traces(usable_events(result.panel, window))
     for trace in shading + markers:
         trace["yaxis"] = "y4"
     for trace in shading:  # a thin strip needs stronger colours than a chart's background

@@ -3,7 +3,10 @@ latest decision of every strategy and when it trades, in HTML and Markdown alike
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reports.latest import latest_html, latest_markdown, latest_state
+from reports.overview import overview_chart
 from tests.reports.synthetic_run import (
     N_SESSIONS, REGIME_SINCE, SESSIONS, SPREAD_LAST, synthetic_result,
 )
@@ -51,3 +54,18 @@ def test_html_and_markdown_carry_the_same_numbers():
     for text in ("equities 60.0%, gold 30.0%, uninvested 10.0%", 'id="latest-weights"',
                  f"<td>hold</td><td>equities 100.0%</td><td>{day(0)}</td><td>{day(1)}</td>"):
         assert text in page, text
+
+
+def test_without_configured_signals_stance_and_pace_come_from_the_calendar_and_no_regime():
+    """Stance and pace are read off the shipped policy calendar (no data file the manifest would
+    miss); the regime needs data, so a run without a liquidity_regime signal shows none."""
+    result = synthetic_result()
+    result.spec = replace(result.spec, signals={})
+    state = latest_state(result)
+    assert state.signals == () and state.regime is None
+    assert state.stance.source == "policy_stance, default parameters"
+    assert state.stance.value in {"QE", "RMP", "QT", "neutral"} and state.pace is not None
+    assert ("Liquidity regime: not in this run (configure a signal with fn liquidity_regime"
+            in latest_markdown(state))
+    chart = overview_chart(result)
+    assert "regime: " not in chart and "Fed announcement" in chart
