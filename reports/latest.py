@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from reports import formats
@@ -98,17 +99,19 @@ def signal_now(series: pd.Series, name: str, fn: str, source: str = "configured"
 
 def strategy_now(name: str, backtest, lag_days: int) -> StrategyNow | None:
     """The last decision of a `backtests.engine.BacktestResult` (None when it never decided)."""
-    decided = backtest.target_weights.dropna(how="all")
-    if decided.empty:
+    targets = backtest.target_weights
+    decisions = np.flatnonzero(targets.notna().to_numpy().any(axis=1))
+    if not len(decisions):
         return None
-    row = decided.iloc[-1].fillna(0.0)
+    row = targets.iloc[decisions[-1]].fillna(0.0)
+    decided = targets.index[decisions[-1]]
     sessions = backtest.returns.index
-    position = sessions.get_indexer([decided.index[-1]])[0]
+    position = sessions.get_indexer([decided])[0]
     trades = (str(sessions[position + lag_days].date())
               if 0 <= position and position + lag_days < len(sessions) else None)
     weights = {sleeve: float(w) for sleeve, w in row.sort_values(ascending=False).items()
                if abs(w) > WEIGHT_EPSILON}
-    return StrategyNow(name, str(decided.index[-1].date()), trades, weights)
+    return StrategyNow(name, str(decided.date()), trades, weights)
 
 
 def latest_state(result) -> LatestState:

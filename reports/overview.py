@@ -90,7 +90,11 @@ def overview_data(result) -> OverviewData:
 
 
 def _values(series: pd.Series, decimals: int) -> list:
-    return [None if not np.isfinite(v) else v for v in np.round(series.to_numpy(float), decimals)]
+    """Rounded numbers for JSON, None (a gap) where not finite."""
+    values = np.round(series.to_numpy(float), decimals)
+    out = values.astype(object)
+    out[~np.isfinite(values)] = None
+    return out.tolist()
 
 
 def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:

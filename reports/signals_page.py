@@ -37,16 +37,17 @@ def _dates(index: pd.DatetimeIndex) -> list[str]:
     return [d.strftime("%Y-%m-%d") for d in index]
 
 
-def _runs(labels: pd.Series) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
-    """(label, first session, session after the run or the last one) for each run of equal labels."""
+def _runs(labels: pd.Series) -> list[tuple[str, str, str]]:
+    """(label, first session, session after the run or the last one) for each run of equal labels,
+    dates as YYYY-MM-DD."""
     values = labels.astype(object).to_numpy()
     if len(values) == 0:
         return []
     change = np.r_[True, values[1:] != values[:-1]]
     starts = np.flatnonzero(change)
     ends = np.r_[starts[1:], len(values) - 1]
-    index = labels.index
-    return [(str(values[s]), index[s], index[e]) for s, e in zip(starts, ends)]
+    days = pd.DatetimeIndex(labels.index).strftime("%Y-%m-%d")
+    return list(zip(values[starts].astype(str), days[starts], days[ends]))
 
 
 def regime_shading_traces(regime: pd.Series) -> list[dict]:
@@ -54,12 +55,12 @@ def regime_shading_traces(regime: pd.Series) -> list[dict]:
     separated by gaps (`fill: toself` fills each; `tozeroy` would bridge the gaps and shade the
     whole chart)."""
     traces = []
+    runs = _runs(regime)
     for label, colour in REGIME_COLOURS.items():
         xs: list = []
         ys: list = []
-        for run_label, first, after in _runs(regime):
+        for run_label, a, b in runs:
             if run_label == label:
-                a, b = first.strftime("%Y-%m-%d"), after.strftime("%Y-%m-%d")
                 xs += [a, a, b, b, a, None]
                 ys += [0, 1, 1, 0, 0, None]
         if xs:
