@@ -127,7 +127,8 @@ def chart_html(series: pd.Series, name: str, regime: pd.Series | None,
         "hovermode": "x", "showlegend": True, "legend": {"orientation": "h", "y": -0.15},
         "yaxis": {**y_axis, "zeroline": True, "gridcolor": "#eee"},
         "yaxis2": {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
-        "xaxis": {"type": "date", "gridcolor": "#eee"}, "shapes": shapes}
+        "xaxis": {"type": "date", "gridcolor": "#eee", "range": _dates(series.index[[0, -1]])},
+        "shapes": shapes}
     return plotly_div(f"chart-{name}", [*shading, trace, *markers], layout,
                       {"displaylogo": False, "responsive": True}, CHART_HEIGHT)
 

@@ -81,6 +81,23 @@ def sweep_checks(root: Path) -> list[KeyElement]:
     return checks
 
 
+def signals_checks(root: Path) -> list[KeyElement]:
+    """One chart per signals.csv column, each over the file's first..last date."""
+    lines = (root / "signals.csv").read_text().splitlines()
+    columns = lines[0].split(",")[1:]
+    first, last = lines[1].split(",")[0], lines[-1].split(",")[0]
+    covering = " + ".join(f"xcovers('#chart-{c}', '{first}', '{last}')" for c in columns)
+    return [
+        KeyElement("one chart per signal", "count('.plotly-graph-div')", len(columns),
+                   len(columns)),
+        KeyElement(f"charts whose x axis covers {first}..{last}", covering, len(columns),
+                   len(columns)),
+        PLOTLY_UNDRAWN,
+        KeyElement("policy calendar rows", "count('#policy-events tbody tr')"),
+        KeyElement("manifest", "count('#liqbt-manifest')", 1, 1),
+    ]
+
+
 Checks = list[KeyElement] | Callable[[Path], list[KeyElement]]
 PAGE_KINDS: dict[str, Checks] = {
     "index.html": index_checks,
@@ -89,12 +106,7 @@ PAGE_KINDS: dict[str, Checks] = {
         KeyElement("metrics table rows", "count('#right table tr')", 40),
         KeyElement("manifest", "count('#liqbt-manifest')", 1, 1),
     ],
-    "signals.html": [
-        KeyElement("plotly charts", "count('.plotly-graph-div')"),
-        PLOTLY_UNDRAWN,
-        KeyElement("policy calendar rows", "count('#policy-events tbody tr')"),
-        KeyElement("manifest", "count('#liqbt-manifest')", 1, 1),
-    ],
+    "signals.html": signals_checks,
     "verdict.html": [
         KeyElement("one row per article claim", "count('#verdict tbody tr.claim')", 6, 6),
         KeyElement("verdict labels", "count('#verdict .verdict')", 6, 6),
