@@ -15,7 +15,7 @@ import pandas as pd
 
 from feeds.atomic import write_json, write_text_atomic
 from reports.event_study_page import write_event_study_page
-from reports.index_page import render_index
+from reports.index_page import write_index_page
 from reports.manifest import build_manifest
 from reports.pages import PageLink, PageWriter, RunReport, collect_links
 from reports.signals_outputs import write_signals_page
@@ -118,5 +118,5 @@ def write_run_outputs(run: RunReport, out_dir: Path, progress: Progress = lambda
         written = pending.wait(progress)
     tearsheets = {name: path.relative_to(out_dir).as_posix() for name, path in written.items()}
     write_json(out_dir / "manifest.json", manifest)
-    write_text_atomic(out_dir / "index.html", render_index(run, manifest, tearsheets, pages))
+    write_index_page(run, out_dir, manifest, tearsheets, pages)
     return manifest

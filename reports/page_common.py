@@ -1,4 +1,5 @@
-"""Shared pieces of liqbt's plotly pages (sweep, event study): the HTML shell, plotly.js, tables.
+"""Shared pieces of liqbt's plotly pages (sweep, event study): the HTML shell, plotly.js, tables
+(numbers formatted by reports/formats.py).
 
 Pages open from disk with no network: plotly.js is the one local copy in the output folder's
 `assets/` (reports/plotly_assets.py), loaded by a relative <script src>.
@@ -11,6 +12,7 @@ from typing import Callable
 
 import pandas as pd
 
+from reports.formats import MISSING
 from reports.manifest_html import manifest_block
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1250px}
@@ -53,13 +55,5 @@ def html_table(frame: pd.DataFrame, table_id: str,
 
 def _plain(value) -> str:
     if isinstance(value, float):
-        return "–" if value != value else f"{value:.4g}"
+        return MISSING if value != value else f"{value:.4g}"
     return str(value)
-
-
-def percent(value) -> str:
-    return "–" if value is None or value != value else f"{value:.2%}"
-
-
-def number(value, digits: int = 2) -> str:
-    return "–" if value is None or value != value else f"{value:.{digits}f}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reports.formats import UNITS, SignalUnit, pace, signal_unit
 from reports.manifest_html import manifest_block
 from reports.plotly_assets import plotly_div
 
@@ -36,16 +37,17 @@ def _dates(index: pd.DatetimeIndex) -> list[str]:
     return [d.strftime("%Y-%m-%d") for d in index]
 
 
-def _runs(labels: pd.Series) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
-    """(label, first session, session after the run or the last one) for each run of equal labels."""
+def _runs(labels: pd.Series) -> list[tuple[str, str, str]]:
+    """(label, first session, session after the run or the last one) for each run of equal labels,
+    dates as YYYY-MM-DD."""
     values = labels.astype(object).to_numpy()
     if len(values) == 0:
         return []
     change = np.r_[True, values[1:] != values[:-1]]
     starts = np.flatnonzero(change)
     ends = np.r_[starts[1:], len(values) - 1]
-    index = labels.index
-    return [(str(values[s]), index[s], index[e]) for s, e in zip(starts, ends)]
+    days = pd.DatetimeIndex(labels.index).strftime("%Y-%m-%d")
+    return list(zip(values[starts].astype(str), days[starts], days[ends]))
 
 
 def regime_shading_traces(regime: pd.Series) -> list[dict]:
@@ -53,23 +55,23 @@ def regime_shading_traces(regime: pd.Series) -> list[dict]:
     separated by gaps (`fill: toself` fills each; `tozeroy` would bridge the gaps and shade the
     whole chart)."""
     traces = []
+    runs = _runs(regime)
     for label, colour in REGIME_COLOURS.items():
         xs: list = []
         ys: list = []
-        for run_label, first, after in _runs(regime):
+        for run_label, a, b in runs:
             if run_label == label:
-                a, b = first.strftime("%Y-%m-%d"), after.strftime("%Y-%m-%d")
                 xs += [a, a, b, b, a, None]
                 ys += [0, 1, 1, 0, 0, None]
         if xs:
             traces.append({"type": "scatter", "x": xs, "y": ys, "yaxis": "y2", "mode": "lines",
-                           "fill": "toself", "fillcolor": _rgba(colour, 0.13), "line": {"width": 0},
+                           "fill": "toself", "fillcolor": rgba(colour, 0.13), "line": {"width": 0},
                            "name": f"regime: {label}", "legendgroup": "regime",
                            "hoverinfo": "skip", "connectgaps": False})
     return traces
 
 
-def _rgba(hex_colour: str, alpha: float) -> str:
+def rgba(hex_colour: str, alpha: float) -> str:
     red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
 
@@ -84,7 +86,7 @@ def event_traces(events: pd.DataFrame) -> tuple[list[dict], list[dict]]:
                "line": {"color": "rgba(60,60,140,0.45)", "width": 1, "dash": "dot"}}
               for d in _dates(pd.DatetimeIndex(events["usable"]))]
     hover = [f"{row.event} ({row.kind}" + ("" if pd.isna(row.pace_usd_bn_per_month)
-                                           else f", {row.pace_usd_bn_per_month:+g} bn/month") + ")"
+                                           else f", {pace(row.pace_usd_bn_per_month)}") + ")"
              for row in events.itertuples()]
     marker = {"type": "scatter", "x": _dates(pd.DatetimeIndex(events["usable"])),
               "y": [0.97] * len(events), "yaxis": "y2", "mode": "markers",
@@ -93,8 +95,10 @@ def event_traces(events: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     return shapes, [marker] if len(events) else []
 
 
-def _value_trace(series: pd.Series, name: str) -> tuple[dict, dict]:
-    """The signal's own trace and its y-axis settings (labels become an ordered categorical axis)."""
+def _value_trace(series: pd.Series, name: str, unit: SignalUnit = UNITS["ratio"]
+                 ) -> tuple[dict, dict]:
+    """The signal's own trace and its y-axis settings (labels become an ordered categorical axis;
+    numbers read in the signal's unit, reports/formats.py)."""
     index = _dates(pd.DatetimeIndex(series.index))
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
         labels = [v for v in LABEL_ORDER if v in set(series.dropna())]
@@ -107,13 +111,15 @@ def _value_trace(series: pd.Series, name: str) -> tuple[dict, dict]:
                  "name": name, "text": list(series.astype(object)), "hoverinfo": "text+x"}, axis)
     values = [None if not np.isfinite(v) else float(v) for v in series.to_numpy(dtype=float)]
     return ({"type": "scatter", "x": index, "y": values, "mode": "lines", "name": name,
-             "line": {"shape": "hv", "width": 1.4, "color": "#1f3b73"}}, {})
+             "line": {"shape": "hv", "width": 1.4, "color": "#1f3b73"},
+             "hovertemplate": f"%{{x|%Y-%m-%d}}: %{{y:{unit.d3}}}{unit.suffix}<extra></extra>"},
+            {"ticksuffix": unit.suffix, "hoverformat": unit.d3})
 
 
 def chart_html(series: pd.Series, name: str, regime: pd.Series | None,
-               events: pd.DataFrame) -> str:
+               events: pd.DataFrame, unit: SignalUnit = UNITS["ratio"]) -> str:
     """One plotly chart (a div plus its newPlot call; plotly.js must already be on the page)."""
-    trace, y_axis = _value_trace(series, name)
+    trace, y_axis = _value_trace(series, name, unit)
     shading = regime_shading_traces(regime) if regime is not None else []
     shapes, markers = event_traces(events)
     layout = {
@@ -121,7 +127,8 @@ def chart_html(series: pd.Series, name: str, regime: pd.Series | None,
         "hovermode": "x", "showlegend": True, "legend": {"orientation": "h", "y": -0.15},
         "yaxis": {**y_axis, "zeroline": True, "gridcolor": "#eee"},
         "yaxis2": {"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True},
-        "xaxis": {"type": "date", "gridcolor": "#eee"}, "shapes": shapes}
+        "xaxis": {"type": "date", "gridcolor": "#eee", "range": _dates(series.index[[0, -1]])},
+        "shapes": shapes}
     return plotly_div(f"chart-{name}", [*shading, trace, *markers], layout,
                       {"displaylogo": False, "responsive": True}, CHART_HEIGHT)
 
@@ -145,11 +152,11 @@ def _events_table(events: pd.DataFrame) -> str:
     rows = "".join(
         f"<tr><td>{row.date.date()}</td><td>{html.escape(row.release_time)}</td>"
         f"<td>{row.usable.date()}</td><td>{html.escape(row.event)}</td><td>{row.kind}</td>"
-        f"<td>{'' if pd.isna(row.pace_usd_bn_per_month) else f'{row.pace_usd_bn_per_month:+g}'}</td>"
+        f"<td>{'' if pd.isna(row.pace_usd_bn_per_month) else pace(row.pace_usd_bn_per_month)}</td>"
         f"<td>{row.confidence}</td></tr>" for row in events.itertuples())
     return ('<table id="policy-events"><thead>'
             "<tr><th>announced</th><th>time ET</th>"
-            "<th>first usable close</th><th>event</th><th>kind</th><th>pace USD bn/month</th>"
+            "<th>first usable close</th><th>event</th><th>kind</th><th>pace (USD)</th>"
             f"<th>confidence</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
@@ -160,10 +167,11 @@ def render_signals_page(frame: pd.DataFrame, infos: list[SignalInfo], regime: pd
     `events`: policy announcements inside the window (see `event_traces`); `plotly_tag`: the
     <script> element that loads plotly.js (`reports.plotly_assets.plotly_script_tag`)."""
     sections = "\n".join(
-        _signal_section(info, chart_html(frame[info.name], info.name, regime, events),
-                        frame[info.name]) for info in infos)
+        _signal_section(info, chart_html(frame[info.name], info.name, regime, events,
+                                         signal_unit(info.fn)), frame[info.name])
+        for info in infos)
     first, last = frame.index[0].date(), frame.index[-1].date()
-    legend = " ".join(f'<span style="background:{_rgba(c, 0.25)};padding:0 6px">{label}</span>'
+    legend = " ".join(f'<span style="background:{rgba(c, 0.25)};padding:0 6px">{label}</span>'
                       for label, c in REGIME_COLOURS.items())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} — liqbt signals</title>

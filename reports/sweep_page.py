@@ -1,9 +1,12 @@
 """sweep.html: what a parameter sweep found and how far to trust it.
 
-A heatmap of the selection metric over two grid axes (every other axis held at the winner's value:
-a slice through the winner, not a best-of), the top and bottom combinations, the deflated Sharpe
-ratio, PBO with its logit histogram, the parity check against vectorbt, and the walk-forward
-out-of-sample figures beside the in-sample ones. Opens offline (plotly.js from the output folder's assets/).
+The winner's equity curve beside the median combination's and the walk-forward's stitched
+out-of-sample path (reports/sweep_charts.py), a heatmap of the selection metric over two grid axes
+(every other axis held at the winner's value: a slice through the winner, not a best-of) and, with
+more than two axes, every combination in parallel coordinates; the top and bottom combinations,
+the deflated Sharpe ratio, PBO with its logit histogram, the parity check against vectorbt, and the
+walk-forward out-of-sample figures beside the in-sample ones. Opens offline (plotly.js from the
+output folder's assets/).
 """
 
 from __future__ import annotations
@@ -16,20 +19,22 @@ import pandas as pd
 
 from feeds.atomic import write_text_atomic
 from reports.manifest import ConfigRecord, panel_manifest
-from reports.page_common import figure_div, html_table, number, page_html, percent
+from reports import formats
+from reports.formats import number, percent
+from reports.page_common import figure_div, html_table, page_html
 from reports.plotly_assets import plotly_script_tag
+from reports.sweep_charts import MAX_LINES, equity_chart, grid_chart
 
 METRICS = ("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "volatility",
            "turnover")
-PERCENT = {"total_return", "cagr", "max_drawdown", "volatility"}
 TOP_N = 10
 
 
 def _formats(params: list[str]) -> dict:
-    formats = {name: percent if name in PERCENT else number for name in METRICS}
-    formats.update({name: (lambda v: f"{v:g}") for name in params})
-    formats["eligible"] = lambda v: "yes" if v else "no"
-    return formats
+    columns = {name: (lambda v, name=name: formats.metric(name, v)) for name in METRICS}
+    columns.update({name: formats.grid_value for name in params})
+    columns["eligible"] = lambda v: "yes" if v else "no"
+    return columns
 
 
 def ranked(table: pd.DataFrame, metric: str, sense: str) -> pd.DataFrame:
@@ -59,20 +64,22 @@ def heatmap_figure(table: pd.DataFrame, axes: list[str], params: list[str], best
         eligible = sliced.pivot_table(index=y, columns=x, values="eligible", aggfunc="first")
         text = np.where(eligible.to_numpy(dtype=bool), "eligible", "fails constraints")
         figure = go.Figure(go.Heatmap(
-            z=grid.to_numpy(), x=[f"{v:g}" for v in grid.columns],
-            y=[f"{v:g}" for v in grid.index], text=text, colorscale="Viridis",
+            z=grid.to_numpy(), x=[formats.grid_value(v) for v in grid.columns],
+            y=[formats.grid_value(v) for v in grid.index], text=text, colorscale="Viridis",
             colorbar={"title": metric},
             hovertemplate=f"{x}=%{{x}}<br>{y}=%{{y}}<br>{metric}=%{{z:.4g}}<br>%{{text}}"
                           "<extra></extra>"))
         bad = np.argwhere(~eligible.to_numpy(dtype=bool))
         if len(bad):
             figure.add_trace(go.Scatter(
-                x=[f"{grid.columns[j]:g}" for _, j in bad], y=[f"{grid.index[i]:g}" for i, _ in bad],
+                x=[formats.grid_value(grid.columns[j]) for _, j in bad],
+                y=[formats.grid_value(grid.index[i]) for i, _ in bad],
                 mode="markers", marker={"symbol": "x", "color": "white", "size": 9},
                 name="fails constraints", hoverinfo="skip"))
         if all(best["params"][a] in (grid.columns if a == x else grid.index) for a in axes):
             figure.add_trace(go.Scatter(
-                x=[f"{best['params'][x]:g}"], y=[f"{best['params'][y]:g}"], mode="markers",
+                x=[formats.grid_value(best["params"][x])],
+                y=[formats.grid_value(best["params"][y])], mode="markers",
                 marker={"symbol": "star", "size": 16, "color": "red"}, name="winner"))
         figure.update_layout(xaxis_title=x, yaxis_title=y, xaxis_type="category",
                              yaxis_type="category")
@@ -90,17 +97,6 @@ def logit_figure(logits: np.ndarray):
     figure.update_layout(template="none", height=300, xaxis_title="logit of the in-sample "
                          "winner's out-of-sample rank (≤ 0: bottom half)", yaxis_title="splits",
                          margin={"l": 60, "r": 20, "t": 10, "b": 50}, showlegend=False)
-    return figure
-
-
-def oos_figure(oos: pd.Series):
-    import plotly.graph_objects as go
-
-    growth = (1.0 + oos).cumprod() - 1.0
-    figure = go.Figure(go.Scatter(x=[d.strftime("%Y-%m-%d") for d in growth.index],
-                                  y=growth.to_numpy(), mode="lines", name="walk-forward OOS"))
-    figure.update_layout(template="none", height=300, yaxis_tickformat=".0%",
-                         margin={"l": 60, "r": 20, "t": 10, "b": 40})
     return figure
 
 
@@ -138,7 +134,7 @@ def _overfitting_section(summary: dict, logits: np.ndarray | None) -> str:
 
 
 def _walk_forward_section(summary: dict, outcome) -> str:
-    wf = summary["walk_forward"]
+    wf, params = summary["walk_forward"], list(summary["grid"])
     if not wf:
         return ("<h2>Walk-forward</h2><p class='note'>No <code>walk_forward:</code> section in "
                 "the config: the figures above are in-sample only.</p>")
@@ -159,10 +155,55 @@ def _walk_forward_section(summary: dict, outcome) -> str:
             f"test window; {wf['windows']} windows, {wf['distinct_picks']} distinct picks, OOS "
             f"{wf['oos_first']} .. {wf['oos_last']}.</p>"
             + html_table(rows, "walk-forward-metrics", _formats([]))
-            + figure_div(oos_figure(outcome.walk_forward.oos_series()), "walk-forward-oos")
+            + "<p class='note'>The stitched out-of-sample path is drawn beside the winner and "
+              "the median combination at the top of the page.</p>"
             + "<details><summary>windows</summary>"
-            + html_table(shown, "walk-forward-windows", {"in_sample_score": number})
+            + html_table(shown, "walk-forward-windows",
+                         {"in_sample_score": number, **{p: formats.grid_value for p in params}})
             + "</details>")
+
+
+def _equity_section(summary: dict, outcome) -> str:
+    """Winner vs median combination vs walk-forward OOS, when the outcome carries the curves."""
+    if outcome.curves is None:
+        return ""
+    table, metric = outcome.table, summary["metric"]
+    median = table.iloc[outcome.median_combo]
+    params = list(summary["grid"])
+    labels = {"winner": f"winner (combo {summary['best']['combo']})",
+              "median": f"median combination (combo {outcome.median_combo}: "
+                        + ", ".join(f"{p} = {formats.grid_value(median[p])}" for p in params)
+                        + ")",
+              "walk-forward OOS": "walk-forward out of sample (stitched test windows)"}
+    oos = outcome.walk_forward.oos_series() if outcome.walk_forward is not None else None
+    scores = (f"{metric} {formats.metric(metric, summary['best']['metrics'][metric])} vs "
+              f"{formats.metric(metric, median[metric])} for the median combination")
+    if summary["walk_forward"]:
+        oos_score = summary["walk_forward"]["out_of_sample"][metric]
+        scores += f" and {formats.metric(metric, oos_score)} out of sample"
+    return ("<h2>Winner, median combination, out of sample</h2><p class='note'>Growth of $1 on a "
+            f"log scale (equal slopes, equal returns): {html.escape(scores)}. The "
+            "out-of-sample path starts after the first train window.</p>"
+            f'<div id="equity">{equity_chart(outcome.curves, oos, labels)}</div>')
+
+
+def _grid_section(summary: dict, table: pd.DataFrame, params: list[str]) -> str:
+    if len(params) <= 2:
+        return ""
+    metric, best = summary["metric"], summary["best"]["combo"]
+    sample = (f" (a seeded sample of {MAX_LINES:,} of the {len(table):,}, the winner included)"
+              if len(table) > MAX_LINES else "")
+    measures = [metric] + (["max_drawdown"] if metric != "max_drawdown" else [])
+    return (f"<h2>Every combination: {' → '.join([*params, *measures])}</h2>"
+            f"<p class='note'>One line per combination{sample}, coloured by {metric}. Drag along "
+            "an axis to keep the lines in a range (e.g. the top of the metric axis: which "
+            "parameters got there?); click the axis outside the range to clear it.</p>"
+            f'<div id="grid">{grid_chart(table, params, metric, best, summary["seed"])}</div>')
+
+
+def _constraint_text(name: str, value: float) -> str:
+    measure = name.removesuffix("_above").removesuffix("_below")
+    return f"{name} {formats.metric(measure, value)}"
 
 
 def render_sweep_page(outcome, title: str, manifest: dict, plotly_tag: str) -> str:
@@ -172,15 +213,16 @@ def render_sweep_page(outcome, title: str, manifest: dict, plotly_tag: str) -> s
     best = summary["best"]
     order = ranked(table, metric, sense)
     columns = ["combo", *params, *METRICS, "eligible"]
-    formats = _formats(params)
+    shown = _formats(params)
     axes = summary["heatmap"]
     sliced = [p for p in params if p not in axes]
     slice_note = ("other parameters held at the winner's values ("
-                  + ", ".join(f"{p} = {best['params'][p]:g}" for p in sliced) + ")"
-                  if sliced else "every combination shown")
+                  + ", ".join(f"{p} = {formats.grid_value(best['params'][p])}" for p in sliced)
+                  + ")" if sliced else "every combination shown")
     parity = summary["parity"]
-    constraints = ", ".join(f"{k} {v:g}" for k, v in summary["constraints"].items()) or "none"
-    best_text = ", ".join(f"{k} = {v:g}" for k, v in best["params"].items())
+    constraints = ", ".join(_constraint_text(k, v)
+                            for k, v in summary["constraints"].items()) or "none"
+    best_text = ", ".join(f"{k} = {formats.grid_value(v)}" for k, v in best["params"].items())
     body = f"""<h1>{html.escape(title)}: sweep of {html.escape(summary['strategy'])}</h1>
 <p>Rule <code>{html.escape(summary['rule'])}</code>, {summary['rebalance']} rebalance,
 {summary['combos']:,} combinations ({', '.join(f"{p}: {len(v)}" for p, v in summary['grid'].items())}),
@@ -192,11 +234,13 @@ slippage {summary['slippage_bps']:g} bp, lag {summary['lag_days']}. Data:
 <div id="winner">{_stat('winner', best_text)}{_stat(metric, number(best['metrics'][metric], 3))}
 {'' if metric == 'sharpe' else _stat('Sharpe', number(best['metrics']['sharpe']))}{_stat('CAGR', percent(best['metrics']['cagr']))}
 {_stat('max drawdown', percent(best['metrics']['max_drawdown']))}</div>
+{_equity_section(summary, outcome)}
 <h2>{metric} over {' × '.join(axes)}</h2><p class="note">{html.escape(slice_note)}; ✕ = fails
 the constraints, ★ = winner.</p>
 <div id="heatmap">{figure_div(heatmap_figure(table, axes, params, best, metric), "sweep-heatmap")}</div>
-<h2>Top {min(TOP_N, len(order))}</h2>{html_table(order.head(TOP_N)[columns], "top", formats)}
-<h2>Bottom {min(TOP_N, len(order))}</h2>{html_table(order.tail(TOP_N)[columns], "bottom", formats)}
+{_grid_section(summary, table, params)}
+<h2>Top {min(TOP_N, len(order))}</h2>{html_table(order.head(TOP_N)[columns], "top", shown)}
+<h2>Bottom {min(TOP_N, len(order))}</h2>{html_table(order.tail(TOP_N)[columns], "bottom", shown)}
 {_overfitting_section(summary, outcome.pbo_logits)}
 <h2>Parity with vectorbt</h2><p id="parity" class="{'good' if parity['ok'] else 'bad'}">The winner
 and {len(parity['combos']) - 1} seeded random combinations were rerun through

@@ -7,6 +7,9 @@ than a page comparing a series with itself.
 
 quantstats' template links a favicon on qtpylib.io (removed: the page makes no request) and has
 `<body onload="save()">` with no `save` defined anywhere (removed: every load threw a ReferenceError).
+Its metrics table labels CAGR as "CAGR﹪" with U+FE6A SMALL PERCENT SIGN, which no common font
+(DejaVu, Liberation, Arial) has, so readers saw a box: the glyph is dropped ("CAGR"; the values
+carry their "%" as every other row's do).
 Charts are inline SVG with text as <text> elements (see reports/quantstats_speedups.py): the
 browser draws them with a local sans-serif font, nothing is downloaded.
 """
@@ -28,6 +31,7 @@ from reports.quantstats_speedups import quantstats_speedups
 
 _EXTERNAL_ICON = re.compile(r'<link rel="shortcut icon"[^>]*>\s*')
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
+SMALL_PERCENT_SIGN = "\ufe6a"
 
 
 def quiet_matplotlib() -> None:
@@ -41,9 +45,10 @@ def quiet_matplotlib() -> None:
 
 
 def finish_page(page: str, title: str, manifest: dict, index_href: str | None) -> str:
-    """quantstats' HTML made offline, error-free and traceable: no external favicon, no call to an
-    undefined `save()`, a real <title>, a link back to the run's index, the manifest at the end."""
-    page = _EXTERNAL_ICON.sub("", page, count=1)
+    """quantstats' HTML made offline, error-free, readable and traceable: no external favicon, no
+    call to an undefined `save()`, no glyph fonts lack, a real <title>, a link back to the run's
+    index, the manifest at the end."""
+    page = _EXTERNAL_ICON.sub("", page, count=1).replace(SMALL_PERCENT_SIGN, "")
     page = page.replace('<body onload="save()">', "<body>", 1)
     page = _TITLE.sub(f"<title>{html.escape(title)} — liqbt tearsheet</title>", page, count=1)
     if index_href:

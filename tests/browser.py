@@ -10,8 +10,13 @@ For each page `check_page` reports, as one line each:
 - every request that is not to a local file (`file:`, `data:`, `blob:`, `about:`): a page must open
   with no network; and requests that failed;
 - key elements missing: each `KeyElement` is a JavaScript expression counting something on the
-  page (`count(selector)`, `drawn(selector)` = elements with a non-empty box), with bounds;
-and saves a full-page PNG screenshot.
+  page, with bounds. Helpers: `count(selector)`; `drawn(selector)` = elements with a non-empty
+  box; for a plotly chart, `plotted(selector)` = traces holding data, `lines(selector)` = line
+  paths actually drawn in its SVG, `xcovers(selector, first, last)` = 1 when its x axis shows
+  at least the dates first..last (ISO); `sorts(table, column)` = 1 when clicking that column's
+  header sorts the table's rows ascending and a second click descending;
+and saves a full-page PNG screenshot. `probes` read values off the loaded page (e.g. a chart's
+last points) for a test to compare with the files it was drawn from.
 """
 
 from __future__ import annotations
@@ -37,6 +42,24 @@ JS_HELPERS = """
 const count = (s) => document.querySelectorAll(s).length;
 const drawn = (s) => [...document.querySelectorAll(s)].filter(e => {
     const r = e.getBoundingClientRect(); return r.width > 1 && r.height > 1; }).length;
+const chart = (s) => { const gd = document.querySelector(s);
+    if (!gd || !gd.data) throw new Error(`no plotly chart at ${s}`); return gd; };
+const plotted = (s) => chart(s).data.filter(t => (t.y && t.y.length > 0)
+    || (t.dimensions && t.dimensions.length > 0 && t.dimensions[0].values.length > 0)).length;
+const lines = (s) => [...chart(s).querySelectorAll('path.js-line')].filter(
+    p => (p.getAttribute('d') || '').length > 10).length;
+const xcovers = (s, first, last) => { const r = chart(s)._fullLayout.xaxis.range;
+    return String(r[0]).slice(0, 10) <= first && String(r[1]).slice(0, 10) >= last ? 1 : 0; };
+const sorts = (table, column) => {
+    const values = () => [...document.querySelectorAll(`${table} tbody tr`)].map(r => {
+        const c = r.cells[column], v = c.getAttribute('data-v');
+        return v === null ? c.textContent.trim() : parseFloat(v); }).filter(v => v === v);
+    const ordered = (a, sign) => a.every((v, i) => i === 0 || sign * (v - a[i - 1]) >= 0
+        || (typeof v === 'string' && sign * v.localeCompare(a[i - 1]) >= 0));
+    const header = document.querySelectorAll(`${table} thead th`)[column];
+    header.click(); const up = ordered(values(), 1);
+    header.click(); const down = ordered(values(), -1);
+    return up && down && values().length > 1 ? 1 : 0; };
 """
 
 
@@ -83,6 +106,7 @@ class PageReport:
     path: Path
     problems: list[str] = field(default_factory=list)
     counts: dict[str, float] = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)
     screenshot: Path | None = None
 
 
@@ -189,8 +213,10 @@ class Chromium:
 
     # -- pages ------------------------------------------------------------------------------
     def check_page(self, path: Path, key_elements: list[KeyElement],
-                   screenshot: Path | None = None, settle_ms: int = 300) -> PageReport:
-        """Load `path`, wait for its load event (+ `settle_ms` for late scripts), and report."""
+                   screenshot: Path | None = None, settle_ms: int = 300,
+                   probes: dict[str, str] | None = None) -> PageReport:
+        """Load `path`, wait for its load event (+ `settle_ms` for late scripts), and report;
+        `probes` (name -> JavaScript expression, may use the helpers) land in `values`."""
         report = PageReport(path)
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True}
@@ -206,6 +232,8 @@ class Chromium:
                 return report
             self.wait_for("Page.loadEventFired", session)
             self._evaluate(f"new Promise(r => setTimeout(r, {settle_ms}))", session)
+            if screenshot is not None:  # what a reader sees on arrival, before checks click
+                report.screenshot = self._screenshot(session, screenshot)
             values = self._evaluate(
                 "(() => {" + JS_HELPERS + "return [" +
                 ",".join(f"(() => {{ try {{ return ({k.expression}); }} catch (e) "
@@ -215,9 +243,10 @@ class Chromium:
                 report.counts[key.what] = value
                 if (problem := key.problem(value)) is not None:
                     report.problems.append(problem)
+            for name, expression in (probes or {}).items():
+                report.values[name] = self._evaluate(
+                    "(() => {" + JS_HELPERS + f"return ({expression}); }})()", session)
             report.problems[:0] = _event_problems(self.events_of(session))
-            if screenshot is not None:
-                report.screenshot = self._screenshot(session, screenshot)
         finally:
             self.send("Target.closeTarget", {"targetId": target})
             self._events = [e for e in self._events if e.get("sessionId") != session]

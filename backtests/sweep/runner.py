@@ -90,6 +90,10 @@ class SweepOutcome:
     walk_forward_table: pd.DataFrame | None
     out_dir: Path
     extra: dict = field(default_factory=dict)
+    # Daily returns (sessions x "winner", "median") for the sweep page's equity chart, and the
+    # median combination's index (issue 15).
+    curves: pd.DataFrame | None = None
+    median_combo: int | None = None
 
 
 def prepare_sweep(spec: SweepSpec, panel: PointInTimePanel, signals: dict[str, pd.Series]
@@ -227,7 +231,8 @@ def _after_chunks(setup: SweepSetup, swept: ChunkResult, out_dir: Path) -> Sweep
     chosen = _walk_forward_picks(swept.window_scores, setup.windows)
     parity_rows = parity_sample(len(combos), best, section.parity_samples, section.seed)
     pbo_rows = pbo_sample(eligible, best, section.pbo_max_combos, section.seed)
-    rows = np.unique(np.r_[best, parity_rows, pbo_rows, chosen].astype(np.int64))
+    median = _median_combo(metrics[:, METRIC_NAMES.index(section.metric)], eligible)
+    rows = np.unique(np.r_[best, median, parity_rows, pbo_rows, chosen].astype(np.int64))
     built = build_weight_grid(job.context, job.rule, job.params, job.rebalance,
                               combos=combos.iloc[rows])
     rerun = run_sweep(job.plan, built.weights, job.fees, job.slippage, keep=np.arange(len(rows)),
@@ -248,8 +253,19 @@ def _after_chunks(setup: SweepSetup, swept: ChunkResult, out_dir: Path) -> Sweep
                                    candidates, chosen)
         walk_table = walk_forward_files(setup, walk, out_dir)
     summary = build_summary(setup, table, best, eligible, stats, parity, walk, pbo_rows)
+    curves = pd.DataFrame({"winner": rerun.returns[position[best]],
+                           "median": rerun.returns[position[median]]}, index=setup.sessions)
     return SweepOutcome(summary, table, None if stats.pbo is None else stats.pbo.logits, walk,
-                        walk_table, out_dir, {"parity": parity, "overfitting": stats})
+                        walk_table, out_dir, {"parity": parity, "overfitting": stats},
+                        curves, median)
+
+
+def _median_combo(scores: np.ndarray, eligible: np.ndarray) -> int:
+    """The eligible combination at the median of the selection metric (the lower middle one of
+    an even count; ties by combination index): what a typical choice from the grid earned."""
+    candidates = np.flatnonzero(eligible & np.isfinite(scores))
+    ordered = candidates[np.argsort(scores[candidates], kind="stable")]
+    return int(ordered[(len(ordered) - 1) // 2])
 
 
 def _walk_forward_picks(scores: np.ndarray, windows: list) -> np.ndarray:

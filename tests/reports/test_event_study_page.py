@@ -65,7 +65,7 @@ def test_event_study_page_is_offline_with_kinds_and_episodes(event_study_run):
     parsed = parse_page((event_study_run / "event_study.html").read_text())
     (asset,) = (event_study_run / "assets").glob("plotly-*.min.js")
     assert parsed.external == [f"script src=assets/{asset.name}"]
-    assert parsed.charts == ["mean-RMP", "episode-2019-10-11", "episode-2025-12-10"]
+    assert parsed.charts == ["episodes-RMP", "mean-RMP"]
     assert "events-RMP" in parsed.ids and "liqbt-manifest" in parsed.ids
 
 
@@ -81,7 +81,7 @@ def test_liqbt_run_writes_the_page_when_the_config_asks(config_path, snapshot):
     done = liqbt("run", str(config_path), "--out", str(out), snapshot=snapshot)
     assert done.returncode == 0, done.stderr
     parsed = parse_page((out / "event_study.html").read_text())
-    assert parsed.charts == ["mean-RMP", "mean-QT", "episode-2019-10-11", "episode-2025-12-10"]
+    assert parsed.charts == ["episodes-RMP", "mean-RMP", "mean-QT"]
     mean = pd.read_csv(out / "event_study_mean.csv")
     assert mean["offset"].min() == -5 and mean["offset"].max() == 21
 

@@ -4,18 +4,16 @@ plotly.js is written once per output folder and found from any page in it."""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
-import pandas as pd
-
-from liqbt.config import RunConfig
-from liqbt.run import run_spec
-from reports.index_page import render_index
+from reports import formats
+from reports.config import ReportSection
+from reports.index_page import data_age, render_index
 from reports.manifest import ConfigRecord
 from reports.manifest_html import manifest_block, warnings_block
 from reports.outputs import PAGE_WRITERS, write_pages
 from reports.pages import PageLink, RunReport, collect_links
 from reports.plotly_assets import plotly_div, plotly_script_tag, write_plotly_asset
+from tests.reports.synthetic_run import synthetic_result
 
 MANIFEST = {
     "config_name": "t", "config_path": "t.yaml", "config_sha256": "ab" * 32,
@@ -33,18 +31,8 @@ MANIFEST = {
 
 
 def _result():
-    config = RunConfig.model_validate({
-        "name": "t", "universe": {"equities": "SPY"}, "benchmark": "hold",
-        "strategies": [{"name": "hold", "rule": "buy_and_hold", "params": {"sleeve": "equities"}},
-                       {"name": "other", "rule": "buy_and_hold",
-                        "params": {"sleeve": "equities"}}]})
-    metrics = {"total_return": 0.1, "cagr": 0.1, "sharpe": 1.0, "sortino": 1.2,
-               "max_drawdown": -0.2, "calmar": 0.5, "volatility": 0.15, "turnover": 0.0}
-    result = SimpleNamespace(
-        spec=run_spec(config), summary={"hold": metrics, "other": metrics},
-        benchmark_summary={"buy_and_hold_equities": metrics},
-        benchmark_returns=lambda name: ("hold", pd.Series(dtype=float)))
-    return RunReport(result, config.report, ConfigRecord("t", Path("t.yaml"), "ab" * 32, {}))
+    result = synthetic_result()
+    return RunReport(result, ReportSection(), ConfigRecord("t", Path("t.yaml"), "ab" * 32, {}))
 
 
 def test_manifest_block_carries_files_issues_closures_and_commit_state():
@@ -73,13 +61,40 @@ def test_warnings_leave_out_allow_listed_issues():
 def test_index_lists_strategies_sleeves_and_every_page_link():
     pages = [PageLink("Verdict", "verdict.html", "one row per claim"),
              PageLink("Sweep", "sweeps/gold.html")]
-    page = render_index(_result(), MANIFEST, {"hold": "tearsheets/hold.html"}, pages)
+    page = render_index(_result(), MANIFEST, {"hold": "tearsheets/hold.html"}, pages,
+                        '<script src="assets/plotly.js"></script>')
     assert page.count('<tr class="strategy">') == 2 and page.count('<tr class="sleeve">') == 1
     assert '<a href="tearsheets/hold.html">hold</a>' in page
     assert "<td>(itself)</td>" in page  # the run's benchmark compared with itself: said so
     assert '<a href="verdict.html">Verdict</a> — one row per claim' in page
     assert '<a href="sweeps/gold.html">Sweep</a>' in page
-    assert page.index('id="warnings"') < page.index('id="summary"')
+    assert '<script src="assets/plotly.js"></script>' in page
+    order = [page.index(f'id="{part}"') for part in ("data-age", "warnings", "overview",
+                                                       "summary", "latest", "liqbt-manifest")]
+    assert order == sorted(order)  # what a reader meets, top to bottom
+
+
+def test_index_table_cells_sort_by_their_numbers_and_read_in_the_shared_formats():
+    page = render_index(_result(), MANIFEST, {}, [])
+    metrics = synthetic_result().summary["rule_a"]
+    cell = (f'<td data-v="{metrics["max_drawdown"]!r}">{formats.percent(metrics["max_drawdown"])}'
+            "</td>")
+    assert cell in page and 'addEventListener("click"' in page
+    assert "risk-free, 2.00% a year on average" in page  # what the Sharpe ratios are in excess of
+
+
+def test_data_age_from_the_last_session_and_the_origin_when_recorded():
+    manifest = {"sessions": {"last": "2026-07-13"}, "created_utc": "2026-11-30T10:00:00+00:00"}
+    assert data_age(manifest) == ('<p id="data-age">Data to <b>2026-07-13</b> (the run\'s last '
+                                  "session); <b>140 days old</b> on 2026-11-30, the day of the "
+                                  "run.</p>")
+    origin = {**manifest, "data_age_days": 101,
+              "data_origin": {"kind": "bundled", "label": "the bundled snapshot",
+                              "last_date": "2026-08-21"}}
+    text = data_age(origin)
+    assert "source: the bundled snapshot, its data run to 2026-08-21 (101 days old)" in text
+    assert "140 days old" in text
+    assert "days old" not in data_age({"sessions": {"last": "2026-07-13"}})
 
 
 def test_page_writers_return_one_link_several_or_none(tmp_path):

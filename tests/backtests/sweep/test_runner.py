@@ -202,3 +202,17 @@ def test_a_missing_dask_gives_a_one_line_error(sweep_inputs, tmp_path, monkeypat
     with pytest.raises(InputError, match=r"pip install 'liqbt\[dist\]'"):
         run_configured_sweep(prepare_sweep(*sweep_inputs), tmp_path, engine="dask")
 
+
+
+def test_winner_and_median_combination_curves_are_their_rows(small_sweep):
+    """The sweep page's equity chart: the daily returns of the winner and of the eligible
+    combination at the median of the selection metric compound to their rows' total returns."""
+    table, curves = small_sweep.table, small_sweep.curves
+    eligible = table.loc[table["eligible"]].sort_values(["sharpe", "combo"], kind="stable")
+    median = int(eligible["combo"].iloc[(len(eligible) - 1) // 2])
+    assert small_sweep.median_combo == median
+    assert list(curves.columns) == ["winner", "median"]
+    assert curves.index.equals(small_sweep.walk_forward.index)
+    for column, combo in (("winner", small_sweep.summary["best"]["combo"]), ("median", median)):
+        total = float((1 + curves[column]).prod() - 1)
+        assert total == pytest.approx(table.loc[combo, "total_return"], rel=1e-12), column

@@ -74,7 +74,7 @@ def test_sweep_page_is_offline_and_has_its_parts(cli_sweep):
     assert parsed.external == [f"script src=assets/{asset.name}"]
     assert {"sweep-heatmap", "top", "bottom", "pbo-histogram", "parity", "walk-forward-metrics",
             "walk-forward-windows", "liqbt-manifest"} <= parsed.ids
-    assert parsed.charts == ["sweep-heatmap", "pbo-histogram", "walk-forward-oos"]
+    assert parsed.charts == ["sweep-equity", "sweep-heatmap", "sweep-grid", "pbo-histogram"]
     assert "held at the winner&#x27;s values (rising_above = " in page
 
 
