@@ -31,7 +31,10 @@ from backtests.engine import ExecutionCosts
 from backtests.metrics import METRIC_NAMES
 from backtests.sweep.chunks import ChunkResult, SweepJob, compute_chunk
 from backtests.sweep.config import SweepSpec, constraint_bounds
-from backtests.sweep.executors import run_dask, run_local
+from backtests.sweep.executors import run_chunks
+from backtests.sweep.review import (
+    Baseline, check_gates, compare_with_baseline, unchecked_gates,
+)
 from backtests.sweep.selection import (
     SweepParityError, check_parity, eligible_mask, overfitting_stats, parity_sample, pbo_sample,
     select_best,
@@ -96,8 +99,7 @@ def prepare_sweep(spec: SweepSpec, panel: PointInTimePanel, signals: dict[str, p
     """The fixed inputs of `spec`'s sweep over `panel`: the combinations table, the execution
     plan, the walk-forward windows and the checkpoint key."""
     section, strategy, lag = spec.sweep, spec.strategy, spec.execution.lag_days
-    definition = get_rule(strategy.rule)
-    combos = expand_grid(definition.params, strategy.params, section.grid).combos
+    combos = sweep_combos(spec)
     context = StrategyContext.of_panel(panel, signals)
     decisions = np.flatnonzero(rebalance_mask(panel.sessions, strategy.rebalance,
                                               panel.start_position))
@@ -133,6 +135,12 @@ def prepare_sweep(spec: SweepSpec, panel: PointInTimePanel, signals: dict[str, p
                       execution_costs(spec.costs, spec.execution), key_parts)
 
 
+def sweep_combos(spec: SweepSpec) -> pd.DataFrame:
+    """The combinations table of `spec`'s grid (no data needed: the plan of a sharded sweep)."""
+    strategy = spec.strategy
+    return expand_grid(get_rule(strategy.rule).params, strategy.params, spec.sweep.grid).combos
+
+
 def _assemble(checkpoint: SweepCheckpoint) -> ChunkResult:
     parts = [checkpoint.load(i) for i in range(checkpoint.n_chunks)]
     return ChunkResult(-1, np.concatenate([p.metrics for p in parts]),
@@ -140,61 +148,95 @@ def _assemble(checkpoint: SweepCheckpoint) -> ChunkResult:
                        np.concatenate([p.window_scores for p in parts]))
 
 
-def run_configured_sweep(setup: SweepSetup, out_dir: Path, *, resume: bool = False,
-                         chunk: int | None = None, engine: str | None = None,
-                         workers: int | None = None, progress: SweepProgress | None = None,
-                         status: Callable[[str], None] = lambda message: None,
-                         on_chunk: Callable[[ChunkResult], None] = lambda result: None
-                         ) -> SweepOutcome:
-    """Run (or resume) the sweep of `setup` into `out_dir`; see the module docstring.
+def chunk_key(setup: SweepSetup, chunk_size: int) -> str:
+    """The checkpoint key of `setup`'s chunks of `chunk_size` combinations."""
+    return checkpoint_key({**setup.key_parts, "chunk": chunk_size})
 
-    `on_chunk` is called after each chunk is checkpointed (tests use it to interrupt a run).
-    """
-    section = setup.spec.sweep
-    chunk_size = chunk or section.chunk
-    engine = engine or section.engine
-    workers = workers or section.workers
+
+def compute_chunks(setup: SweepSetup, checkpoint: SweepCheckpoint, *, engine: str = "local",
+                   workers: int | None = None, scheduler: str | None = None,
+                   progress: SweepProgress | None = None,
+                   status: Callable[[str], None] = lambda message: None,
+                   on_chunk: Callable[[ChunkResult], None] = lambda result: None) -> dict:
+    """Compute the checkpoint's pending chunks on `engine`; return the run facts (timings,
+    chunks computed and resumed, the engine and what went over the wire)."""
     progress = progress or NoProgress()
     job, combos = setup.job, setup.combos
     began = time.perf_counter()
-    checkpoint = SweepCheckpoint(out_dir / "checkpoint",
-                                 checkpoint_key({**setup.key_parts, "chunk": chunk_size}),
-                                 len(combos), chunk_size)
-    checkpoint.open(resume)
     todo = checkpoint.todo()
-    resumed = checkpoint.n_chunks - len(todo)
+    resumed = len(checkpoint.assigned) - len(todo)
     if resumed:
-        status(f"resuming: {resumed} of {checkpoint.n_chunks} chunks already done")
+        status(f"resuming: {resumed} of {len(checkpoint.assigned)} chunks already done")
     compute_chunk(job, -1, combos.iloc[:1])  # numba compile / cache load, outside the timing
     warmed = time.perf_counter()
     done_combos = sum(checkpoint.rows(i).stop - checkpoint.rows(i).start
                       for i in checkpoint.done)
-    progress.start(len(combos), done_combos)
+    assigned_combos = sum(checkpoint.rows(i).stop - checkpoint.rows(i).start
+                          for i in checkpoint.assigned)
+    progress.start(assigned_combos, done_combos)
 
     def finished(result: ChunkResult) -> None:
         progress.advance(len(result.final_value))
         on_chunk(result)
 
     try:
-        if engine == "dask":
-            run_dask(job, combos, checkpoint, todo, finished, workers)
-        else:
-            run_local(job, combos, checkpoint, todo, finished, workers)
+        cluster = run_chunks(job, combos, checkpoint, todo, finished, engine=engine,
+                             workers=workers, scheduler=scheduler,
+                             timeout_s=setup.spec.sweep.cluster_timeout_s)
     finally:
         progress.stop()
     swept = time.perf_counter()
-    computed = len(combos) - done_combos
-    status("selection, overfitting statistics, parity with vectorbt")
-    outcome = _after_chunks(setup, _assemble(checkpoint), out_dir)
-    ended = time.perf_counter()
-    outcome.summary.update({
+    computed = assigned_combos - done_combos
+    return {
         "combos_per_s": computed / (swept - warmed) if computed and swept > warmed else None,
-        "chunks": checkpoint.n_chunks, "chunk_size": chunk_size,
+        "chunks": checkpoint.n_chunks, "chunk_size": checkpoint.chunk_size,
         "chunks_computed": len(todo), "chunks_resumed": resumed,
-        "engine": engine, "workers": workers,
-        "elapsed_s": {"warmup": warmed - began, "chunks": swept - warmed,
-                      "after": ended - swept, "total": ended - began},
-    })
+        "engine": "dask" if scheduler else engine, "workers": workers, "cluster": cluster,
+        "elapsed_s": {"warmup": warmed - began, "chunks": swept - warmed},
+    }
+
+
+def run_configured_sweep(setup: SweepSetup, out_dir: Path, *, resume: bool = False,
+                         chunk: int | None = None, engine: str | None = None,
+                         workers: int | None = None, scheduler: str | None = None,
+                         gates: bool = True, baseline: Baseline | None = None,
+                         progress: SweepProgress | None = None,
+                         status: Callable[[str], None] = lambda message: None,
+                         on_chunk: Callable[[ChunkResult], None] = lambda result: None
+                         ) -> SweepOutcome:
+    """Run (or resume) the sweep of `setup` into `out_dir`; see the module docstring.
+    `scheduler` is the address of an existing dask cluster; `gates=False` skips sweep.gates;
+    `baseline` adds the change of every headline number. `on_chunk` is called after each chunk is
+    checkpointed (tests use it to interrupt a run)."""
+    section = setup.spec.sweep
+    chunk_size = chunk or section.chunk
+    checkpoint = SweepCheckpoint(out_dir / "checkpoint", chunk_key(setup, chunk_size),
+                                 len(setup.combos), chunk_size)
+    checkpoint.open(resume)
+    facts = compute_chunks(setup, checkpoint, engine=engine or section.engine,
+                           workers=workers or section.workers, scheduler=scheduler,
+                           progress=progress, status=status, on_chunk=on_chunk)
+    return finish_sweep(setup, checkpoint, out_dir, facts, gates=gates, baseline=baseline,
+                        status=status)
+
+
+def finish_sweep(setup: SweepSetup, checkpoint: SweepCheckpoint, out_dir: Path, facts: dict, *,
+                 gates: bool = True, baseline: Baseline | None = None,
+                 status: Callable[[str], None] = lambda message: None) -> SweepOutcome:
+    """From a complete checkpoint to every output: selection, overfitting statistics, parity,
+    walk-forward, sweep_summary.json with `facts`, the gates and the baseline comparison. A
+    parity failure raises after the files are written; failed gates are in summary["gates"]."""
+    status("selection, overfitting statistics, parity with vectorbt")
+    began = time.perf_counter()
+    outcome = _after_chunks(setup, _assemble(checkpoint), out_dir)
+    elapsed = dict(facts.get("elapsed_s", {}))
+    elapsed["after"] = time.perf_counter() - began
+    elapsed["total"] = sum(elapsed.values())
+    outcome.summary.update({**facts, "elapsed_s": elapsed})
+    outcome.summary["gates"] = (check_gates(outcome.summary, setup.spec.sweep.gates) if gates
+                                else unchecked_gates())
+    if baseline is not None:
+        outcome.summary["baseline"] = compare_with_baseline(outcome.summary, baseline)
     write_json(out_dir / "sweep_summary.json", outcome.summary)
     parity = outcome.extra["parity"]
     if not parity.ok:

@@ -1,0 +1,108 @@
+"""Sweeps on a real dask.distributed cluster: `dask scheduler` and two `dask worker` processes
+that cannot see the snapshot (tests/dask_cluster.py). `liqbt sweep --scheduler` (here through
+DASK_SCHEDULER_ADDRESS) writes the same files as the local engine; a worker SIGKILLed while it holds
+chunks does not change a byte; an unreachable scheduler is one line."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import replace
+
+import pytest
+
+from backtests.sweep import prepare_sweep, run_configured_sweep
+from backtests.sweep.cluster import SweepClusterError, connect
+from feeds.errors import InputError
+from tests.backtests.sweep.test_runner import OUTPUT_FILES, results_of
+from tests.dask_cluster import DaskCluster
+
+
+def _slow_chunks(sweep_inputs):
+    """The small sweep rebalanced daily over a 2,000-combination grid, chunks of 400 (~0.1-0.3 s
+    each here), so a worker can be killed while it computes."""
+    spec, panel, signals = sweep_inputs
+    grid = {"base_weight": [round(0.03 * i, 2) for i in range(10)],
+            "overweight": [round(0.4 + 0.05 * i, 2) for i in range(10)],
+            "rising_above": [round(-1 + 0.1 * i, 1) for i in range(20)]}
+    sweep = spec.sweep.model_copy(update={"grid": grid, "chunk": 400, "pbo_max_combos": 100,
+                                          "parity_samples": 1, "cluster_timeout_s": 120})
+    strategy = spec.strategy.model_copy(update={"rebalance": "daily"})
+    return prepare_sweep(replace(spec, sweep=sweep, strategy=strategy), panel, signals)
+
+
+def test_sweep_on_a_real_cluster_equals_the_local_one_even_when_a_worker_dies(
+        small_sweep, sweep_inputs, sweep_config_path, snapshot, tmp_path, monkeypatch, capsys):
+    from distributed import Client
+
+    from liqbt.cli import main
+
+    setup = _slow_chunks(sweep_inputs)
+    with DaskCluster(tmp_path / "cluster", hidden=[snapshot]) as cluster:
+        local = run_configured_sweep(setup, tmp_path / "local")   # while the workers start
+        observer = Client(cluster.address, timeout="30s", set_as_default=False)
+        try:
+            observer.wait_for_workers(2, timeout=60)
+            # what the workers see (builtins only: they cannot import this test module)
+            assert sorted(observer.run(os.getcwd).values()) == [
+                str(tmp_path / "cluster" / "w0"), str(tmp_path / "cluster" / "w1")]
+            assert list(observer.run(os.getenv, "LIQBT_SNAPSHOT").values()) == [None, None]
+            assert list(observer.run(os.listdir, str(snapshot)).values()) == [[], []]
+            assert os.listdir(snapshot)          # while this process still sees the data
+
+            # 1. the command line, pointed at the cluster by DASK_SCHEDULER_ADDRESS
+            monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", cluster.address)
+            monkeypatch.setattr("liqbt.cli.sweep.exit_fast_when_done", lambda: None)
+            monkeypatch.setattr(sys, "argv", ["liqbt", "sweep", str(sweep_config_path),
+                                              "--snapshot", str(snapshot), "--out",
+                                              str(tmp_path / "cli")])
+            with pytest.raises(SystemExit) as exited:
+                main()
+            assert exited.value.code == 0, capsys.readouterr().err
+            assert f"on {cluster.address}" in capsys.readouterr().err
+            for name in OUTPUT_FILES:
+                assert ((tmp_path / "cli" / name).read_bytes()
+                        == (small_sweep.out_dir / name).read_bytes()), name
+
+            # 2. one worker SIGKILLed while it holds chunks: they rerun on the other one
+            killed = []
+
+            def kill_a_busy_worker(result) -> None:
+                if killed:
+                    return
+                for _ in range(200):
+                    busy = {a: [k for k in keys if str(k).startswith("liqbt-sweep-chunk-")]
+                            for a, keys in observer.processing().items()}
+                    victims = [a for a, keys in busy.items() if keys]
+                    if victims:
+                        name = observer.scheduler_info()["workers"][victims[0]]["name"]
+                        cluster.kill(name)
+                        killed.append((name, busy[victims[0]]))
+                        return
+                    time.sleep(0.005)
+
+            on_cluster = run_configured_sweep(setup, tmp_path / "killed",
+                                              scheduler=cluster.address,
+                                              on_chunk=kill_a_busy_worker)
+        finally:
+            observer.close()
+        assert killed and killed[0][1], "no worker held a chunk to kill"
+        facts = on_cluster.summary["cluster"]
+        assert (facts["workers"], facts["workers_at_end"]) == (2, 1)
+        for name in OUTPUT_FILES:
+            assert ((tmp_path / "killed" / name).read_bytes()
+                    == (tmp_path / "local" / name).read_bytes()), name
+        assert results_of(on_cluster.summary) == results_of(local.summary)
+        sent = facts["sent_bytes"]
+        assert sent["inputs"] > 100_000 and 0 < sent["chunk_rows"] < sent["inputs"]
+
+
+def test_an_unreachable_scheduler_or_a_cluster_without_workers_is_one_line(sweep_inputs,
+                                                                           tmp_path):
+    with pytest.raises(InputError, match=r"cannot reach the dask scheduler at "
+                                         r"tcp://127.0.0.1:9 within 1 s .*dask scheduler"):
+        connect("tcp://127.0.0.1:9", timeout_s=1)
+    with DaskCluster(tmp_path / "empty", hidden=[], workers=0) as cluster:
+        with pytest.raises(SweepClusterError, match="no dask worker joined .* within 1 s"):
+            connect(cluster.address, timeout_s=1)
