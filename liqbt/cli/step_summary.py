@@ -19,7 +19,7 @@ def fit_to(text: str, room: int, full_text_at: Path) -> str:
     """`text`, or its first lines and a note, within `room` bytes (UTF-8); "" if nothing fits."""
     if len(text.encode()) <= room:
         return text
-    note = (f"\n\n*(cut to stay under GitHub's 1 MiB step-summary limit; all of it is in "
+    note = (f"\n*(cut to stay under GitHub's 1 MiB step-summary limit; all of it is in "
             f"`{full_text_at}`)*\n")
     budget = room - len(note.encode())
     if budget <= 0:

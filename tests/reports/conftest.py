@@ -26,12 +26,13 @@ class CliRun:
 
 def run_cli(arguments: list[str], out: Path, snapshot: Path) -> CliRun:
     """`python -m liqbt ARGS` from the repo, behind the test network guard (the proxies of
-    conftest.py are inherited), HOME in the output folder; fails the test on a non-zero exit."""
+    conftest.py are inherited), HOME in the output folder, as in a CI job (its job summary file
+    beside the output folder: OUT.step.md); fails the test on a non-zero exit."""
     import os
 
     env = {**{k: v for k, v in os.environ.items() if "proxy" in k.lower()},
            "LIQBT_SNAPSHOT": str(snapshot), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg",
-           "HOME": str(out)}
+           "HOME": str(out), "GITHUB_STEP_SUMMARY": str(out.parent / f"{out.name}.step.md")}
     done = subprocess.run([sys.executable, "-m", "liqbt", *arguments], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
