@@ -57,7 +57,7 @@ def wire_bytes(value) -> int:
     """Bytes dask's protocol sends for `value` (its serialised frames)."""
     from distributed.protocol import serialize_bytelist
 
-    return sum(len(frame) for frame in serialize_bytelist(value))
+    return sum(memoryview(frame).nbytes for frame in serialize_bytelist(value))
 
 
 def run_on_worker(job: SweepJob, index: int, rows: pd.DataFrame,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Literal, Optional
 
+import pandas as pd
 from pydantic import BaseModel, Field, create_model, model_validator
 
 from backtests.config import CostsSection, ExecutionSection, MetricName, WalkForwardSection
@@ -103,3 +104,12 @@ class SweepSpec:
     walk_forward: WalkForwardSection | None = None
     risk_free_annual: float = 0.0
     identity: dict = field(default_factory=dict)
+
+    def combos(self) -> pd.DataFrame:
+        """The combinations table of the grid over the strategy's parameters (no data needed:
+        the plan of a sharded sweep counts them)."""
+        from strategies import get_rule
+        from strategies.grid import expand_grid
+
+        return expand_grid(get_rule(self.strategy.rule).params, self.strategy.params,
+                           self.sweep.grid).combos

@@ -2,17 +2,21 @@
 vectorbt, with overfitting statistics and an optional walk-forward.
 
     setup     panel + signals -> context, the combinations table (built once), the execution plan
-    chunks    for each pending chunk: weights of its rows (`build_weight_grid(..., combos=rows)`),
-              `run_sweep`, metrics (+ walk-forward train-window scores), checkpoint
-              (backtests.sweep.executors, backtests.sweep.store)
-    after     eligibility and the winner, one rerun of the few combinations whose daily returns
-              are needed (winner, parity sample, PBO sample, walk-forward picks), DSR, PBO,
-              walk-forward stitching, parity through vectorbt (backtests.sweep.selection)
+    chunks    `compute_chunks`: for each pending chunk: weights of its rows
+              (`build_weight_grid(..., combos=rows)`), `run_sweep`, metrics (+ walk-forward
+              train-window scores), checkpoint (backtests.sweep.executors, .cluster, .store);
+              a shard computes only its share (backtests.sweep.sharding)
+    after     `finish_sweep` on a complete checkpoint (computed here, resumed, or merged from
+              shards): eligibility and the winner, one rerun of the few combinations whose daily
+              returns are needed (winner, parity sample, PBO sample, walk-forward picks), DSR,
+              PBO, walk-forward stitching, parity through vectorbt (backtests.sweep.selection),
+              the gates and the baseline comparison (backtests.sweep.review)
 
 Memory is bounded by the chunk size (weights k x R x S, and k x T returns only with a
 walk-forward) and the PBO sample (M x T); nothing is K x T. The outputs are a pure function of
 the config and data: an interrupted-then-resumed run writes the same files as an uninterrupted
-one, and the dask engine the same as the local one (only the run facts in
+one, the dask engines (a LocalCluster or an existing cluster) the same as the local one, and a
+sweep merged from shards the same as one run in one piece (only the run facts in
 `backtests.sweep.store.RUN_FACT_KEYS` differ).
 """
 
@@ -48,8 +52,7 @@ from backtests.walk_forward import WalkForwardResult, plan_windows
 from feeds.atomic import write_json
 from feeds.errors import InputError
 from feeds.panel import PointInTimePanel
-from strategies import StrategyContext, build_weight_grid, get_rule
-from strategies.grid import expand_grid
+from strategies import StrategyContext, build_weight_grid
 from strategies.schedule import rebalance_mask
 
 
@@ -99,7 +102,7 @@ def prepare_sweep(spec: SweepSpec, panel: PointInTimePanel, signals: dict[str, p
     """The fixed inputs of `spec`'s sweep over `panel`: the combinations table, the execution
     plan, the walk-forward windows and the checkpoint key."""
     section, strategy, lag = spec.sweep, spec.strategy, spec.execution.lag_days
-    combos = sweep_combos(spec)
+    combos = spec.combos()
     context = StrategyContext.of_panel(panel, signals)
     decisions = np.flatnonzero(rebalance_mask(panel.sessions, strategy.rebalance,
                                               panel.start_position))
@@ -133,12 +136,6 @@ def prepare_sweep(spec: SweepSpec, panel: PointInTimePanel, signals: dict[str, p
     }
     return SweepSetup(spec, job, combos, windows, panel.sessions[panel.start_position:],
                       execution_costs(spec.costs, spec.execution), key_parts)
-
-
-def sweep_combos(spec: SweepSpec) -> pd.DataFrame:
-    """The combinations table of `spec`'s grid (no data needed: the plan of a sharded sweep)."""
-    strategy = spec.strategy
-    return expand_grid(get_rule(strategy.rule).params, strategy.params, spec.sweep.grid).combos
 
 
 def _assemble(checkpoint: SweepCheckpoint) -> ChunkResult:

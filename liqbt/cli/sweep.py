@@ -133,17 +133,17 @@ def _check_modes(*, plan: bool, shards, shard, merge_from, resume, dask, schedul
     if dask and scheduler is not None:
         raise InputError("--dask starts a local cluster and --scheduler uses an existing one: "
                          "pass one of them")
+    if scheduler is not None and workers is not None:
+        raise InputError("--workers sizes a local run or --dask cluster; the cluster at "
+                         "--scheduler has its own workers: drop --workers")
 
 
 def _print_plan(loaded, shards: int, chunk: int | None) -> None:
     from backtests.sweep.sharding import plan, shard_chunk_size
     from liqbt.run import sweep_spec
-    from strategies import get_rule
-    from strategies.grid import expand_grid
 
     spec = sweep_spec(loaded)
-    n_combos = len(expand_grid(get_rule(spec.strategy.rule).params, spec.strategy.params,
-                               spec.sweep.grid).combos)
+    n_combos = len(spec.combos())
     size = chunk or shard_chunk_size(n_combos, shards, spec.sweep.chunk)
     typer.echo(json.dumps(plan(n_combos, shards, size), separators=(",", ":")))
 

@@ -1,7 +1,8 @@
 """Sweeps on a real dask.distributed cluster: `dask scheduler` and two `dask worker` processes
 that cannot see the snapshot (tests/dask_cluster.py). `liqbt sweep --scheduler` (here through
 DASK_SCHEDULER_ADDRESS) writes the same files as the local engine; a worker SIGKILLed while it holds
-chunks does not change a byte; an unreachable scheduler is one line."""
+chunks does not change a byte; when the last worker dies, an unreachable scheduler: one line each,
+within the timeouts."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def test_sweep_on_a_real_cluster_equals_the_local_one_even_when_a_worker_dies(
 
     from liqbt.cli import main
 
-    setup = _slow_chunks(sweep_inputs)
+    setup, small_setup = _slow_chunks(sweep_inputs), prepare_sweep(*sweep_inputs)
     with DaskCluster(tmp_path / "cluster", hidden=[snapshot]) as cluster:
         local = run_configured_sweep(setup, tmp_path / "local")   # while the workers start
         observer = Client(cluster.address, timeout="30s", set_as_default=False)
@@ -85,24 +86,36 @@ def test_sweep_on_a_real_cluster_equals_the_local_one_even_when_a_worker_dies(
             on_cluster = run_configured_sweep(setup, tmp_path / "killed",
                                               scheduler=cluster.address,
                                               on_chunk=kill_a_busy_worker)
+            facts = on_cluster.summary["cluster"]
+            assert (facts["workers"], facts["workers_at_end"]) == (2, 1)
+
+            # 3. the last worker dies too: every wait is bounded, one line each
+            stalled = replace(small_setup, spec=replace(small_setup.spec, sweep=small_setup.spec
+                                                        .sweep.model_copy(update={
+                                                            "cluster_timeout_s": 2})))
+            last = next(n for n in ("w0", "w1") if n != killed[0][0])
+            began = time.monotonic()
+            with pytest.raises(SweepClusterError, match=r"no chunk finished on the dask cluster "
+                               r"at .* within 2 s \(0 workers connected\)"):
+                run_configured_sweep(stalled, tmp_path / "stalled", scheduler=cluster.address,
+                                     on_chunk=lambda result: cluster.kill(last))
+            assert time.monotonic() - began < 30
+            with pytest.raises(SweepClusterError, match="no dask worker joined the scheduler at "
+                               ".* within 1 s .*start workers with `dask worker"):
+                connect(cluster.address, timeout_s=1)
         finally:
             observer.close()
-        assert killed and killed[0][1], "no worker held a chunk to kill"
-        facts = on_cluster.summary["cluster"]
-        assert (facts["workers"], facts["workers_at_end"]) == (2, 1)
-        for name in OUTPUT_FILES:
-            assert ((tmp_path / "killed" / name).read_bytes()
-                    == (tmp_path / "local" / name).read_bytes()), name
-        assert results_of(on_cluster.summary) == results_of(local.summary)
-        sent = facts["sent_bytes"]
-        assert sent["inputs"] > 100_000 and 0 < sent["chunk_rows"] < sent["inputs"]
+    assert killed and killed[0][1], "no worker held a chunk to kill"
+    for name in OUTPUT_FILES:
+        assert ((tmp_path / "killed" / name).read_bytes()
+                == (tmp_path / "local" / name).read_bytes()), name
+    assert results_of(on_cluster.summary) == results_of(local.summary)
+    sent = facts["sent_bytes"]
+    assert sent["inputs"] > 100_000 and 0 < sent["chunk_rows"] < sent["inputs"]
+    assert facts["received_bytes"] > 2000 * 8 * 8          # metrics of every combination
 
 
-def test_an_unreachable_scheduler_or_a_cluster_without_workers_is_one_line(sweep_inputs,
-                                                                           tmp_path):
+def test_an_unreachable_scheduler_is_one_line():
     with pytest.raises(InputError, match=r"cannot reach the dask scheduler at "
                                          r"tcp://127.0.0.1:9 within 1 s .*dask scheduler"):
         connect("tcp://127.0.0.1:9", timeout_s=1)
-    with DaskCluster(tmp_path / "empty", hidden=[], workers=0) as cluster:
-        with pytest.raises(SweepClusterError, match="no dask worker joined .* within 1 s"):
-            connect(cluster.address, timeout_s=1)

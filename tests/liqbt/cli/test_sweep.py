@@ -141,6 +141,7 @@ def test_plan_prints_one_json_line_usable_as_a_matrix(tmp_path, monkeypatch, cap
     (["--merge-from", "x", "--resume"], "--merge-from does not compute chunks: drop --resume"),
     (["--plan", "--dask"], "--plan does not compute chunks: drop --dask"),
     (["--dask", "--scheduler", "tcp://h:8786"], "--dask starts a local cluster and --scheduler"),
+    (["--scheduler", "tcp://h:8786", "--workers", "2"], "has its own workers: drop --workers"),
     (["--shard", "0/2"], "--shard '0/2': expected I/N with 1 <= I <= N"),
     (["--baseline", "missing.json"], "--baseline missing.json: cannot read it"),
 ])
