@@ -52,7 +52,7 @@ from backtests.walk_forward import WalkForwardResult, plan_windows
 from feeds.atomic import write_json
 from feeds.errors import InputError
 from feeds.panel import PointInTimePanel
-from strategies import StrategyContext, build_weight_grid
+from strategies import StrategyContext, build_weight_grid, get_rule
 from strategies.schedule import rebalance_mask
 
 
@@ -103,7 +103,9 @@ def prepare_sweep(spec: SweepSpec, panel: PointInTimePanel, signals: dict[str, p
     plan, the walk-forward windows and the checkpoint key."""
     section, strategy, lag = spec.sweep, spec.strategy, spec.execution.lag_days
     combos = spec.combos()
-    context = StrategyContext.of_panel(panel, signals)
+    # the rule's own signals only: chunks read nothing else, and on dask this is what travels
+    read = get_rule(strategy.rule).params.model_validate(strategy.params).signals_referenced()
+    context = StrategyContext.of_panel(panel, {k: v for k, v in signals.items() if k in read})
     decisions = np.flatnonzero(rebalance_mask(panel.sessions, strategy.rebalance,
                                               panel.start_position))
     plan = prepare_plan(panel.sleeve_prices.to_numpy(), decisions, lag, panel.start_position)
