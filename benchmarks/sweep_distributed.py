@@ -4,8 +4,9 @@
     `--shards N`: each shard's chunks (`run_shard`, one after another here; CI runs them as
     parallel jobs) and the merge (`merge_shards`: find the shard manifests, check keys and
     sha256, copy the chunks, then the same after-phase as the unsharded sweep). Merge overhead =
-    merge time - the unsharded sweep's after-phase: what merging adds to work both do. sweep.csv
-    of both is compared byte for byte. A shard job's fixed cost (a `liqbt sweep --shard` process:
+    merge time - the merge's own after-phase: finding, checking and copying the shards' chunks,
+    what merging adds to the work an unsharded sweep also does. sweep.csv of both is compared
+    byte for byte. A shard job's fixed cost (a `liqbt sweep --shard` process:
     imports, data, signals) is measured once as a subprocess.
 (b) Cluster: `dask scheduler` + `--workers` `dask worker` processes (1 thread each, started
     here, on this machine) and `run_configured_sweep(scheduler=...)` vs the local engine, with
@@ -100,14 +101,15 @@ def main() -> None:
         same = ((scratch / "merged" / "sweep.csv").read_bytes()
                 == (scratch / "whole" / "sweep.csv").read_bytes())
         after_s = whole.summary["elapsed_s"]["after"]
+        merge_after_s = merged.summary["elapsed_s"]["after"]
         process_s = shard_process_seconds(config, snapshot, scratch, args.shards)
         lines += [
             f"(a) one piece: {whole_s:.2f} s (chunks {whole.summary['elapsed_s']['chunks']:.2f}"
             f" s, after-phase {after_s:.2f} s, {whole.summary['chunks']} chunks)",
             f"    {args.shards} shards of {merged.summary['chunk_size']:,}-combination chunks: "
-            + ", ".join(f"{s:.2f}" for s in shard_s) + f" s; merge {merge_s:.2f} s "
-            f"(overhead over the after-phase {merge_s - after_s:+.2f} s); sweep.csv identical: "
-            f"{same}",
+            + ", ".join(f"{s:.2f}" for s in shard_s) + f" s; merge {merge_s:.2f} s = gather, "
+            f"check, copy {merge_s - merge_after_s:.2f} s + after-phase {merge_after_s:.2f} s "
+            f"(unsharded: {after_s:.2f} s); sweep.csv identical: {same}",
             f"    critical path with parallel shard jobs: max shard {max(shard_s):.2f} s + merge "
             f"{merge_s:.2f} s; one `liqbt sweep --shard 1/{args.shards}` process: "
             f"{process_s:.2f} s (imports, data, signals, its chunks)"]
@@ -146,7 +148,9 @@ def main() -> None:
     print(json.dumps({
         "combos": len(setup.combos), "shards": args.shards, "whole_s": round(whole_s, 3),
         "shard_s": [round(s, 3) for s in shard_s], "merge_s": round(merge_s, 3),
-        "merge_overhead_s": round(merge_s - after_s, 3), "shard_process_s": round(process_s, 2),
+        "merge_overhead_s": round(merge_s - merge_after_s, 3),
+        "after_phase_s": [round(after_s, 3), round(merge_after_s, 3)],
+        "shard_process_s": round(process_s, 2),
         "local_combos_per_s": round(local.summary["combos_per_s"]),
         "cluster_combos_per_s": round(remote.summary["combos_per_s"]),
         "sent_bytes": facts["sent_bytes"], "received_bytes": facts["received_bytes"],

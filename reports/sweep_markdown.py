@@ -11,7 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from backtests.sweep.review import HEADLINES, headline_numbers
-from reports.markdown import fmt_metric, fmt_number, fmt_percent, join_sections, missing, table
+from reports.markdown import (
+    PERCENT_METRICS, fmt_metric, fmt_number, fmt_percent, join_sections, missing, table,
+)
 from reports.sweep_page import ranked
 
 TOP_N = 10
@@ -67,7 +69,9 @@ def _headlines(summary: dict) -> str:
     baseline = summary.get("baseline")
     metric_label = f"winner's {summary['metric']}"
     labels = {h.name: (metric_label if h.name == "metric" else h.label) for h in HEADLINES}
-    shown = [h for h in HEADLINES if not (h.name == "metric" and summary["metric"] == "sharpe")]
+    shown = [h._replace(kind="percent") if h.name == "metric" and summary["metric"] in
+             PERCENT_METRICS else h
+             for h in HEADLINES if not (h.name == "metric" and summary["metric"] == "sharpe")]
     if baseline is None:
         rows = [(labels[h.name], _headline_text(h.kind, numbers[h.name])) for h in shown]
         return table(("headline", "value"), rows)

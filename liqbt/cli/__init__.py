@@ -2,8 +2,9 @@
 
 One module per command group: `run` (run, validate), `signals` (signals, events), `sweep`,
 `event_study` (event-study), `data` (fetch, data list). Commands import the rooms lazily so
-`liqbt --help` answers instantly. User mistakes become one line on stderr and exit code 2; other
-failures one line and exit code 1; never a bare traceback.
+`liqbt --help` answers instantly. User mistakes become one line on stderr and exit code 2; a
+failed sweep gate one line per gate and exit code 3; other failures one line and exit code 1;
+never a bare traceback.
 """
 
 from __future__ import annotations
