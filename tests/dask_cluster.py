@@ -7,7 +7,8 @@ for everyone else, and for the test's client).
 
 `unshare --mount` needs root: as root it runs directly; otherwise through passwordless `sudo -n`
 (GitHub's hosted runners have it), dropping back to the test's user with `setpriv` before dask
-starts. Every process is killed on exit, also when the test fails.
+starts. Every process is killed on exit, also when the test fails; should the test process itself
+be killed, the scheduler stops after 10 idle minutes and the workers a minute after it.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class DaskCluster:
         try:
             scheduler_file = self.scratch / "scheduler.json"
             self._start("scheduler", [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1",
-                                      "--port", "0", "--no-dashboard",
+                                      "--port", "0", "--no-dashboard", "--idle-timeout", "600",
                                       "--scheduler-file", str(scheduler_file)])
             for i in range(self.n_workers):
                 self._start(f"w{i}", [str(BIN / "dask"), "worker", "--scheduler-file",

@@ -124,11 +124,15 @@ def run_dask(job: SweepJob, combos: pd.DataFrame, checkpoint: SweepCheckpoint, t
         return facts
 
 
-def _result(future, index: int, where: str) -> ChunkResult:
+def _result(future, index: int, where: str, timeout_s: float) -> ChunkResult:
+    """A finished chunk's result. A result lost with its worker before it was fetched is
+    recomputed first, hence the timeout here too."""
     from distributed import KilledWorker
 
     try:
-        return future.result()
+        return future.result(timeout=timeout_s)
+    except TimeoutError:
+        raise SweepClusterError(_stalled(where, timeout_s, future.client)) from None
     except KilledWorker as exc:
         raise SweepClusterError(f"chunk {index} took down every dask worker it ran on "
                                 f"({_first_line(exc)})") from None
@@ -137,6 +141,12 @@ def _result(future, index: int, where: str) -> ChunkResult:
             f"chunk {index} failed on the dask cluster at {where}: {_first_line(exc)}; every "
             "worker needs liqbt installed, the same version as here (pip install "
             "'liqbt[dist]')") from None
+
+
+def _stalled(where: str, timeout_s: float, client) -> str:
+    return (f"no chunk finished on the dask cluster at {where} within {timeout_s:g} s "
+            f"({len(client.nthreads())} workers connected); check the workers, or raise "
+            "sweep.cluster_timeout_s for very large chunks")
 
 
 def _stream(client, job: SweepJob, combos: pd.DataFrame, checkpoint: SweepCheckpoint,
@@ -171,15 +181,12 @@ def _stream(client, job: SweepJob, combos: pd.DataFrame, checkpoint: SweepCheckp
         while in_flight:
             if not finished.has_ready():
                 if time.monotonic() > deadline:
-                    raise SweepClusterError(
-                        f"no chunk finished on the dask cluster at {where} within {timeout_s:g} "
-                        f"s ({len(client.nthreads())} workers connected); check the workers, or "
-                        "raise sweep.cluster_timeout_s for very large chunks")
+                    raise SweepClusterError(_stalled(where, timeout_s, client))
                 time.sleep(POLL_S)
                 continue
             for future in sorted(finished.next_batch(block=False), key=in_flight.__getitem__):
                 index = in_flight.pop(future)
-                result = _result(future, index, where)
+                result = _result(future, index, where, timeout_s)
                 future.release()
                 received += wire_bytes(result)
                 checkpoint.save(result)

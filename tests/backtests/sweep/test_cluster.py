@@ -1,13 +1,13 @@
 """Sweeps on a real dask.distributed cluster: `dask scheduler` and two `dask worker` processes
-that cannot see the snapshot (tests/dask_cluster.py). `liqbt sweep --scheduler` (here through
-DASK_SCHEDULER_ADDRESS) writes the same files as the local engine; a worker SIGKILLed while it holds
-chunks does not change a byte; when the last worker dies, an unreachable scheduler: one line each,
-within the timeouts."""
+that cannot see the snapshot (tests/dask_cluster.py). A sweep sent to the scheduler's address
+writes the same files as the local engine; a worker SIGKILLed while it holds chunks does not
+change a byte; the last worker dying, or an unreachable scheduler, is one line within the
+timeouts. (`liqbt sweep --scheduler` / DASK_SCHEDULER_ADDRESS reaching `connect`:
+tests/liqbt/cli/test_sweep.py.)"""
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 from dataclasses import replace
 
@@ -21,23 +21,22 @@ from tests.dask_cluster import DaskCluster
 
 
 def _slow_chunks(sweep_inputs):
-    """The small sweep rebalanced daily over a 2,000-combination grid, chunks of 400 (~0.1-0.3 s
-    each here), so a worker can be killed while it computes."""
+    """The small sweep rebalanced daily over a 1,200-combination grid, chunks of 300 (~0.1 s each
+    here), so a worker can be killed while it computes; no walk-forward, a small PBO sample."""
     spec, panel, signals = sweep_inputs
     grid = {"base_weight": [round(0.03 * i, 2) for i in range(10)],
             "overweight": [round(0.4 + 0.05 * i, 2) for i in range(10)],
-            "rising_above": [round(-1 + 0.1 * i, 1) for i in range(20)]}
-    sweep = spec.sweep.model_copy(update={"grid": grid, "chunk": 400, "pbo_max_combos": 100,
-                                          "parity_samples": 1, "cluster_timeout_s": 120})
+            "rising_above": [round(-1 + 0.2 * i, 1) for i in range(12)]}
+    sweep = spec.sweep.model_copy(update={"grid": grid, "chunk": 300, "pbo_max_combos": 20,
+                                          "parity_samples": 0, "cluster_timeout_s": 120})
     strategy = spec.strategy.model_copy(update={"rebalance": "daily"})
-    return prepare_sweep(replace(spec, sweep=sweep, strategy=strategy), panel, signals)
+    return prepare_sweep(replace(spec, sweep=sweep, strategy=strategy, walk_forward=None), panel,
+                         signals)
 
 
 def test_sweep_on_a_real_cluster_equals_the_local_one_even_when_a_worker_dies(
-        small_sweep, sweep_inputs, sweep_config_path, snapshot, tmp_path, monkeypatch, capsys):
+        small_sweep, sweep_inputs, snapshot, tmp_path):
     from distributed import Client
-
-    from liqbt.cli import main
 
     setup, small_setup = _slow_chunks(sweep_inputs), prepare_sweep(*sweep_inputs)
     with DaskCluster(tmp_path / "cluster", hidden=[snapshot]) as cluster:
@@ -52,19 +51,14 @@ def test_sweep_on_a_real_cluster_equals_the_local_one_even_when_a_worker_dies(
             assert list(observer.run(os.listdir, str(snapshot)).values()) == [[], []]
             assert os.listdir(snapshot)          # while this process still sees the data
 
-            # 1. the command line, pointed at the cluster by DASK_SCHEDULER_ADDRESS
-            monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", cluster.address)
-            monkeypatch.setattr("liqbt.cli.sweep.exit_fast_when_done", lambda: None)
-            monkeypatch.setattr(sys, "argv", ["liqbt", "sweep", str(sweep_config_path),
-                                              "--snapshot", str(snapshot), "--out",
-                                              str(tmp_path / "cli")])
-            with pytest.raises(SystemExit) as exited:
-                main()
-            assert exited.value.code == 0, capsys.readouterr().err
-            assert f"on {cluster.address}" in capsys.readouterr().err
+            # 1. the small sweep (walk-forward included) on the cluster: the same bytes
+            on_cluster = run_configured_sweep(small_setup, tmp_path / "small",
+                                              scheduler=cluster.address)
+            assert on_cluster.summary["engine"] == "dask"
             for name in OUTPUT_FILES:
-                assert ((tmp_path / "cli" / name).read_bytes()
+                assert ((tmp_path / "small" / name).read_bytes()
                         == (small_sweep.out_dir / name).read_bytes()), name
+            assert results_of(on_cluster.summary) == results_of(small_sweep.summary)
 
             # 2. one worker SIGKILLed while it holds chunks: they rerun on the other one
             killed = []
@@ -83,10 +77,10 @@ def test_sweep_on_a_real_cluster_equals_the_local_one_even_when_a_worker_dies(
                         return
                     time.sleep(0.005)
 
-            on_cluster = run_configured_sweep(setup, tmp_path / "killed",
-                                              scheduler=cluster.address,
-                                              on_chunk=kill_a_busy_worker)
-            facts = on_cluster.summary["cluster"]
+            survived = run_configured_sweep(setup, tmp_path / "killed",
+                                            scheduler=cluster.address,
+                                            on_chunk=kill_a_busy_worker)
+            facts = survived.summary["cluster"]
             assert (facts["workers"], facts["workers_at_end"]) == (2, 1)
 
             # 3. the last worker dies too: every wait is bounded, one line each
@@ -106,13 +100,13 @@ def test_sweep_on_a_real_cluster_equals_the_local_one_even_when_a_worker_dies(
         finally:
             observer.close()
     assert killed and killed[0][1], "no worker held a chunk to kill"
-    for name in OUTPUT_FILES:
+    for name in ("sweep.parquet", "sweep.csv"):
         assert ((tmp_path / "killed" / name).read_bytes()
                 == (tmp_path / "local" / name).read_bytes()), name
-    assert results_of(on_cluster.summary) == results_of(local.summary)
+    assert results_of(survived.summary) == results_of(local.summary)
     sent = facts["sent_bytes"]
     assert sent["inputs"] > 100_000 and 0 < sent["chunk_rows"] < sent["inputs"]
-    assert facts["received_bytes"] > 2000 * 8 * 8          # metrics of every combination
+    assert facts["received_bytes"] > 1200 * 9 * 8          # metrics + final value of each combo
 
 
 def test_an_unreachable_scheduler_is_one_line():

@@ -153,14 +153,22 @@ def test_bad_option_combinations_are_one_line_exit_2(tmp_path, monkeypatch, caps
     assert lines[0].startswith("liqbt: error: ") and message in lines[0], lines[0]
 
 
-def test_an_unreachable_scheduler_is_one_line_exit_2(tmp_path, monkeypatch, capsys, snapshot):
+@pytest.mark.parametrize("how", ["--scheduler", "DASK_SCHEDULER_ADDRESS"])
+def test_an_unreachable_scheduler_is_one_line_exit_2(tmp_path, monkeypatch, capsys, snapshot,
+                                                     how):
+    """Both ways of naming the scheduler reach the client; the cluster itself is tested with
+    real processes in tests/backtests/sweep/test_cluster.py."""
     config = write_config(tmp_path, SWEEP_CONFIG.replace("  chunk: 5\n",
                                                          "  chunk: 5\n  cluster_timeout_s: 1\n"))
-    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:9")
+    address = f"tcp://127.0.0.1:{9 if how == '--scheduler' else 7}"
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:7")
+    flag = ["--scheduler", address] if how == "--scheduler" else []
     code, lines = run_main(monkeypatch, capsys, "sweep", str(config), "--snapshot",
-                           str(snapshot), "--out", str(tmp_path / "out"))
+                           str(snapshot), "--out", str(tmp_path / "out"), *flag)
     assert code == 2 and lines[-1].startswith(
-        "liqbt: error: cannot reach the dask scheduler at tcp://127.0.0.1:9 within 1 s ("), lines
+        f"liqbt: error: cannot reach the dask scheduler at {address} within 1 s ("), lines
+    assert any(line.endswith(f"rising_above) on {address}") for line in lines), lines
+    assert not (tmp_path / "out" / "sweep.csv").exists()
 
 
 @pytest.mark.parametrize("edit, where, message", [
