@@ -178,10 +178,10 @@ def compute_chunks(setup: SweepSetup, checkpoint: SweepCheckpoint, *, engine: st
         progress.advance(len(result.final_value))
         on_chunk(result)
 
-    try:
+    try:  # nothing to do (resumed, or a shard without chunks): no cluster to start or reach
         cluster = run_chunks(job, combos, checkpoint, todo, finished, engine=engine,
                              workers=workers, scheduler=scheduler,
-                             timeout_s=setup.spec.sweep.cluster_timeout_s)
+                             timeout_s=setup.spec.sweep.cluster_timeout_s) if todo else None
     finally:
         progress.stop()
     swept = time.perf_counter()
