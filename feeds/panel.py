@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import reduce
 from typing import Mapping, Protocol
 
-import numpy as np
 import pandas as pd
 
 from feeds.calendar import trading_sessions

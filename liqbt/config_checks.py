@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from feeds.config import DataSection
 from feeds.errors import LiqbtError, shown
 from feeds.instruments import INSTRUMENT_KINDS
-from liqbt.config import ConfigError, RunConfig
+from liqbt.config import RunConfig
 from liqbt.config_checks_studies import check_studies
 from liqbt.config_yaml import Locate, dotted, nonfinite_message
 from liqbt.config_checks_verdict import check_risk_free, check_specifications

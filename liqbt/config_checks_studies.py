@@ -1,7 +1,8 @@
 """Cross-section checks of `sweep:`, `walk_forward:` and `event_study:` against the rest of a
 config (run on the raw mapping, like `config_checks.check_references`): the swept strategy exists,
 the grid is not too large to build (counted, not built), each grid axis is a valid numeric
-parameter of its rule (values validated by the strategies' grid machinery), the walk-forward can score the selection metric, event-study sleeves exist.
+parameter of its rule (values validated by the strategies' grid machinery), the walk-forward can
+score the selection metric, an out-of-sample gate has a walk-forward, event-study sleeves exist.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ def check_studies(raw: dict, report: Report) -> None:
     sweep = _as_dict(raw.get("sweep"))
     if sweep:
         _check_sweep(raw, sweep, report)
+    gates = _as_dict(sweep.get("gates"))
+    if gates.get("oos_sharpe_min") is not None and raw.get("walk_forward") is None:
+        report(("sweep", "gates", "oos_sharpe_min"), "the out-of-sample Sharpe comes from the "
+               "walk-forward; add a walk_forward: section or drop this gate")
     if raw.get("walk_forward") is not None and sweep.get("metric") == "turnover":
         report(("walk_forward",), "walk-forward selects on returns alone and cannot score "
                "turnover; set sweep.metric to another metric (e.g. sharpe) or drop walk_forward")

@@ -120,8 +120,9 @@ def _risk_free_text(result: RunResult) -> str:
     run configures: a constant rate, or a series such as the T-bill sleeve)."""
     daily = result.risk_free_returns()
     annual = float((1.0 + daily.mean()) ** 252 - 1.0) if len(daily) else 0.0
-    return (f"the run's risk-free ({html.escape(result.spec.risk_free.describe())}), "
-            f"{formats.percent(annual)} a year on average")
+    sleeve = result.spec.risk_free.sleeve
+    source = "" if sleeve is None else f" (the daily return of sleeve {html.escape(sleeve)})"
+    return f"the run's risk-free{source}, {formats.percent(annual)} a year on average"
 
 
 def render_index(run: RunReport, manifest: dict, tearsheets: dict[str, str],

@@ -1,7 +1,7 @@
 """The output contract of `liqbt run` (DESIGN.md): every file a user or CI job may rely on.
 
-    OUT/index.html  OUT/tearsheets/<strategy>.html  OUT/summary.json  OUT/returns.csv
-    OUT/weights/<strategy>.csv  OUT/manifest.json
+    OUT/index.html  OUT/tearsheets/<strategy>.html  OUT/summary.json  OUT/summary.md
+    OUT/returns.csv  OUT/weights/<strategy>.csv  OUT/manifest.json
     + the pages of PAGE_WRITERS (OUT/signals.html, ...) and OUT/assets/ (shared plotly.js)
 """
 
@@ -18,6 +18,7 @@ from reports.event_study_page import write_event_study_page
 from reports.index_page import write_index_page
 from reports.manifest import build_manifest
 from reports.pages import PageLink, PageWriter, RunReport, collect_links
+from reports.run_summary import run_summary_markdown
 from reports.signals_outputs import write_signals_page
 from reports.tearsheet_pool import TearsheetJob, TearsheetWorkers
 from reports.verdict_page import write_verdict_page
@@ -118,5 +119,6 @@ def write_run_outputs(run: RunReport, out_dir: Path, progress: Progress = lambda
         written = pending.wait(progress)
     tearsheets = {name: path.relative_to(out_dir).as_posix() for name, path in written.items()}
     write_json(out_dir / "manifest.json", manifest)
+    write_text_atomic(out_dir / "summary.md", run_summary_markdown(run, manifest))
     write_index_page(run, out_dir, manifest, tearsheets, pages)
     return manifest

@@ -6,11 +6,14 @@ then the winner, deflated Sharpe, PBO, parity with vectorbt and the walk-forward
     kernel      numba kernels (`*_nb`): one combination's orders, value and metrics
     simulate    the numpy-facing API of the kernel: `prepare_plan`, `run_sweep`
     chunks      one chunk: build its weights, simulate, summarise, score walk-forward windows
-    executors   chunks in this process (numba threads) or on a dask.distributed cluster
+    executors   chunks in this process (numba threads) or on dask (cluster)
+    cluster     chunks on a dask LocalCluster or an existing cluster: inputs sent once, bounded waits
     store       checkpoints and the sweep table files
     selection   eligibility, the winner, parity with vectorbt, DSR and PBO samples
     summary     sweep_summary.json and the walk-forward files
+    review      headline numbers, their change against a baseline, the gates
     runner      `prepare_sweep` + `run_configured_sweep`: the whole sweep
+    sharding    the plan, one shard's chunks, the merge of every shard's output
 
 Public names are imported lazily (the kernels compile or load numba code on import).
 """
@@ -28,6 +31,8 @@ _EXPORTS = {
     "SweepParityError": "selection",
     "SweepSetup": "runner", "SweepOutcome": "runner", "SweepProgress": "runner",
     "prepare_sweep": "runner", "run_configured_sweep": "runner",
+    "Shard": "sharding", "run_shard": "sharding", "merge_shards": "sharding",
+    "SweepGates": "config", "SweepClusterError": "cluster",
 }
 __all__ = sorted(_EXPORTS)
 

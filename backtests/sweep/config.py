@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Literal, Optional
 
+import pandas as pd
 from pydantic import BaseModel, Field, create_model, model_validator
 
 from backtests.config import (
@@ -37,6 +38,20 @@ def constraint_bounds(constraints: BaseModel) -> list[tuple[str, float | None, f
     return bounds
 
 
+class SweepGates(ConfigModel):
+    """Thresholds a finished sweep must meet (`liqbt sweep` exits 3 after writing its outputs
+    when one fails; `--no-gates` skips them). Each is optional."""
+
+    deflated_sharpe_min: Optional[float] = Field(None, ge=0, le=1, description="lowest "
+                                                 "acceptable deflated Sharpe ratio of the winner")
+    pbo_max: Optional[float] = Field(None, ge=0, le=1, description="highest acceptable "
+                                     "probability of backtest overfitting")
+    oos_sharpe_min: Optional[float] = Field(None, description="lowest acceptable walk-forward "
+                                            "out-of-sample Sharpe (needs walk_forward:)")
+    parity_max_rel: Optional[float] = Field(None, ge=0, description="largest acceptable relative "
+                                            "gap to vectorbt (a gap above 1e-9 always fails)")
+
+
 class SweepSection(ConfigModel):
     strategy: str = Field(description="configured strategy whose rule/params/rebalance are the base")
     grid: dict[str, Annotated[list[float], Field(min_length=1)]] = Field(
@@ -51,9 +66,13 @@ class SweepSection(ConfigModel):
     chunk: int = Field(5000, ge=1, le=1_000_000, description="combinations per chunk/checkpoint")
     seed: int = Field(0, ge=0, description="seed of the parity and PBO samples")
     engine: Literal["local", "dask"] = "local"
-    workers: int | None = Field(None, ge=1, le=256, description="dask workers / local threads")
+    workers: int | None = Field(None, ge=1, le=256, description="LocalCluster workers / local "
+                                "numba threads")
     heatmap: list[str] | None = Field(None, min_length=2, max_length=2,
                                       description="two grid axes for the page's heatmap")
+    gates: SweepGates = Field(SweepGates(), description="thresholds the sweep must meet (exit 3)")
+    cluster_timeout_s: float = Field(600.0, gt=0, description="dask: longest wait for a worker "
+                                     "or for the next chunk before giving up")
 
     @model_validator(mode="after")
     def _consistent(self) -> "SweepSection":
@@ -87,3 +106,12 @@ class SweepSpec:
     walk_forward: WalkForwardSection | None = None
     risk_free: RiskFreeSection = RiskFreeSection()
     identity: dict = field(default_factory=dict)
+
+    def combos(self) -> pd.DataFrame:
+        """The combinations table of the grid over the strategy's parameters (no data needed:
+        the plan of a sharded sweep counts them)."""
+        from strategies import get_rule
+        from strategies.grid import expand_grid
+
+        return expand_grid(get_rule(self.strategy.rule).params, self.strategy.params,
+                           self.sweep.grid).combos

@@ -2,17 +2,21 @@
 vectorbt, with overfitting statistics and an optional walk-forward.
 
     setup     panel + signals -> context, the combinations table (built once), the execution plan
-    chunks    for each pending chunk: weights of its rows (`build_weight_grid(..., combos=rows)`),
-              `run_sweep`, metrics (+ walk-forward train-window scores), checkpoint
-              (backtests.sweep.executors, backtests.sweep.store)
-    after     eligibility and the winner, one rerun of the few combinations whose daily returns
-              are needed (winner, parity sample, PBO sample, walk-forward picks), DSR, PBO,
-              walk-forward stitching, parity through vectorbt (backtests.sweep.selection)
+    chunks    `compute_chunks`: for each pending chunk: weights of its rows
+              (`build_weight_grid(..., combos=rows)`), `run_sweep`, metrics (+ walk-forward
+              train-window scores), checkpoint (backtests.sweep.executors, .cluster, .store);
+              a shard computes only its share (backtests.sweep.sharding)
+    after     `finish_sweep` on a complete checkpoint (computed here, resumed, or merged from
+              shards): eligibility and the winner, one rerun of the few combinations whose daily
+              returns are needed (winner, parity sample, PBO sample, walk-forward picks), DSR,
+              PBO, walk-forward stitching, parity through vectorbt (backtests.sweep.selection),
+              the gates and the baseline comparison (backtests.sweep.review)
 
 Memory is bounded by the chunk size (weights k x R x S, and k x T returns only with a
 walk-forward) and the PBO sample (M x T); nothing is K x T. The outputs are a pure function of
 the config and data: an interrupted-then-resumed run writes the same files as an uninterrupted
-one, and the dask engine the same as the local one (only the run facts in
+one, the dask engines (a LocalCluster or an existing cluster) the same as the local one, and a
+sweep merged from shards the same as one run in one piece (only the run facts in
 `backtests.sweep.store.RUN_FACT_KEYS` differ).
 """
 
@@ -32,7 +36,10 @@ from backtests.metrics import METRIC_NAMES
 from backtests.results import risk_free_returns
 from backtests.sweep.chunks import ChunkResult, SweepJob, compute_chunk
 from backtests.sweep.config import SweepSpec, constraint_bounds
-from backtests.sweep.executors import run_dask, run_local
+from backtests.sweep.executors import run_chunks
+from backtests.sweep.review import (
+    Baseline, check_gates, compare_with_baseline, unchecked_gates,
+)
 from backtests.sweep.selection import (
     SweepParityError, check_parity, eligible_mask, overfitting_stats, parity_sample, pbo_sample,
     select_best,
@@ -47,7 +54,6 @@ from feeds.atomic import write_json
 from feeds.errors import InputError
 from feeds.panel import PointInTimePanel
 from strategies import StrategyContext, build_weight_grid, get_rule
-from strategies.grid import expand_grid
 from strategies.schedule import rebalance_mask
 
 
@@ -101,9 +107,10 @@ def prepare_sweep(spec: SweepSpec, panel: PointInTimePanel, signals: dict[str, p
     """The fixed inputs of `spec`'s sweep over `panel`: the combinations table, the execution
     plan, the walk-forward windows and the checkpoint key."""
     section, strategy, lag = spec.sweep, spec.strategy, spec.execution.lag_days
-    definition = get_rule(strategy.rule)
-    combos = expand_grid(definition.params, strategy.params, section.grid).combos
-    context = StrategyContext.of_panel(panel, signals)
+    combos = spec.combos()
+    # the rule's own signals only: chunks read nothing else, and on dask this is what travels
+    read = get_rule(strategy.rule).params.model_validate(strategy.params).signals_referenced()
+    context = StrategyContext.of_panel(panel, {k: v for k, v in signals.items() if k in read})
     decisions = np.flatnonzero(rebalance_mask(panel.sessions, strategy.rebalance,
                                               panel.start_position))
     plan = prepare_plan(panel.sleeve_prices.to_numpy(), decisions, lag, panel.start_position)
@@ -145,61 +152,95 @@ def _assemble(checkpoint: SweepCheckpoint) -> ChunkResult:
                        np.concatenate([p.window_scores for p in parts]))
 
 
-def run_configured_sweep(setup: SweepSetup, out_dir: Path, *, resume: bool = False,
-                         chunk: int | None = None, engine: str | None = None,
-                         workers: int | None = None, progress: SweepProgress | None = None,
-                         status: Callable[[str], None] = lambda message: None,
-                         on_chunk: Callable[[ChunkResult], None] = lambda result: None
-                         ) -> SweepOutcome:
-    """Run (or resume) the sweep of `setup` into `out_dir`; see the module docstring.
+def chunk_key(setup: SweepSetup, chunk_size: int) -> str:
+    """The checkpoint key of `setup`'s chunks of `chunk_size` combinations."""
+    return checkpoint_key({**setup.key_parts, "chunk": chunk_size})
 
-    `on_chunk` is called after each chunk is checkpointed (tests use it to interrupt a run).
-    """
-    section = setup.spec.sweep
-    chunk_size = chunk or section.chunk
-    engine = engine or section.engine
-    workers = workers or section.workers
+
+def compute_chunks(setup: SweepSetup, checkpoint: SweepCheckpoint, *, engine: str = "local",
+                   workers: int | None = None, scheduler: str | None = None,
+                   progress: SweepProgress | None = None,
+                   status: Callable[[str], None] = lambda message: None,
+                   on_chunk: Callable[[ChunkResult], None] = lambda result: None) -> dict:
+    """Compute the checkpoint's pending chunks on `engine`; return the run facts (timings,
+    chunks computed and resumed, the engine and what went over the wire)."""
     progress = progress or NoProgress()
     job, combos = setup.job, setup.combos
     began = time.perf_counter()
-    checkpoint = SweepCheckpoint(out_dir / "checkpoint",
-                                 checkpoint_key({**setup.key_parts, "chunk": chunk_size}),
-                                 len(combos), chunk_size)
-    checkpoint.open(resume)
     todo = checkpoint.todo()
-    resumed = checkpoint.n_chunks - len(todo)
+    resumed = len(checkpoint.assigned) - len(todo)
     if resumed:
-        status(f"resuming: {resumed} of {checkpoint.n_chunks} chunks already done")
+        status(f"resuming: {resumed} of {len(checkpoint.assigned)} chunks already done")
     compute_chunk(job, -1, combos.iloc[:1])  # numba compile / cache load, outside the timing
     warmed = time.perf_counter()
     done_combos = sum(checkpoint.rows(i).stop - checkpoint.rows(i).start
                       for i in checkpoint.done)
-    progress.start(len(combos), done_combos)
+    assigned_combos = sum(checkpoint.rows(i).stop - checkpoint.rows(i).start
+                          for i in checkpoint.assigned)
+    progress.start(assigned_combos, done_combos)
 
     def finished(result: ChunkResult) -> None:
         progress.advance(len(result.final_value))
         on_chunk(result)
 
-    try:
-        if engine == "dask":
-            run_dask(job, combos, checkpoint, todo, finished, workers)
-        else:
-            run_local(job, combos, checkpoint, todo, finished, workers)
+    try:  # nothing to do (resumed, or a shard without chunks): no cluster to start or reach
+        cluster = run_chunks(job, combos, checkpoint, todo, finished, engine=engine,
+                             workers=workers, scheduler=scheduler,
+                             timeout_s=setup.spec.sweep.cluster_timeout_s) if todo else None
     finally:
         progress.stop()
     swept = time.perf_counter()
-    computed = len(combos) - done_combos
-    status("selection, overfitting statistics, parity with vectorbt")
-    outcome = _after_chunks(setup, _assemble(checkpoint), out_dir)
-    ended = time.perf_counter()
-    outcome.summary.update({
+    computed = assigned_combos - done_combos
+    return {
         "combos_per_s": computed / (swept - warmed) if computed and swept > warmed else None,
-        "chunks": checkpoint.n_chunks, "chunk_size": chunk_size,
+        "chunks": checkpoint.n_chunks, "chunk_size": checkpoint.chunk_size,
         "chunks_computed": len(todo), "chunks_resumed": resumed,
-        "engine": engine, "workers": workers,
-        "elapsed_s": {"warmup": warmed - began, "chunks": swept - warmed,
-                      "after": ended - swept, "total": ended - began},
-    })
+        "engine": "dask" if scheduler else engine, "workers": workers, "cluster": cluster,
+        "elapsed_s": {"warmup": warmed - began, "chunks": swept - warmed},
+    }
+
+
+def run_configured_sweep(setup: SweepSetup, out_dir: Path, *, resume: bool = False,
+                         chunk: int | None = None, engine: str | None = None,
+                         workers: int | None = None, scheduler: str | None = None,
+                         gates: bool = True, baseline: Baseline | None = None,
+                         progress: SweepProgress | None = None,
+                         status: Callable[[str], None] = lambda message: None,
+                         on_chunk: Callable[[ChunkResult], None] = lambda result: None
+                         ) -> SweepOutcome:
+    """Run (or resume) the sweep of `setup` into `out_dir`; see the module docstring.
+    `scheduler` is the address of an existing dask cluster; `gates=False` skips sweep.gates;
+    `baseline` adds the change of every headline number. `on_chunk` is called after each chunk is
+    checkpointed (tests use it to interrupt a run)."""
+    section = setup.spec.sweep
+    chunk_size = chunk or section.chunk
+    checkpoint = SweepCheckpoint(out_dir / "checkpoint", chunk_key(setup, chunk_size),
+                                 len(setup.combos), chunk_size)
+    checkpoint.open(resume)
+    facts = compute_chunks(setup, checkpoint, engine=engine or section.engine,
+                           workers=workers or section.workers, scheduler=scheduler,
+                           progress=progress, status=status, on_chunk=on_chunk)
+    return finish_sweep(setup, checkpoint, out_dir, facts, gates=gates, baseline=baseline,
+                        status=status)
+
+
+def finish_sweep(setup: SweepSetup, checkpoint: SweepCheckpoint, out_dir: Path, facts: dict, *,
+                 gates: bool = True, baseline: Baseline | None = None,
+                 status: Callable[[str], None] = lambda message: None) -> SweepOutcome:
+    """From a complete checkpoint to every output: selection, overfitting statistics, parity,
+    walk-forward, sweep_summary.json with `facts`, the gates and the baseline comparison. A
+    parity failure raises after the files are written; failed gates are in summary["gates"]."""
+    status("selection, overfitting statistics, parity with vectorbt")
+    began = time.perf_counter()
+    outcome = _after_chunks(setup, _assemble(checkpoint), out_dir)
+    elapsed = dict(facts.get("elapsed_s", {}))
+    elapsed["after"] = time.perf_counter() - began
+    elapsed["total"] = sum(elapsed.values())
+    outcome.summary.update({**facts, "elapsed_s": elapsed})
+    outcome.summary["gates"] = (check_gates(outcome.summary, setup.spec.sweep.gates) if gates
+                                else unchecked_gates())
+    if baseline is not None:
+        outcome.summary["baseline"] = compare_with_baseline(outcome.summary, baseline)
     write_json(out_dir / "sweep_summary.json", outcome.summary)
     parity = outcome.extra["parity"]
     if not parity.ok:

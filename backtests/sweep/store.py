@@ -1,9 +1,10 @@
 """Where a sweep keeps its work: per-chunk checkpoints and the final output files.
 
 Checkpoint (OUT/checkpoint/): `chunk-NNNNNN.parquet` per finished chunk (metrics, final value,
-walk-forward window scores) and `manifest.json` = {key, n_combos, chunk_size, n_chunks, done}.
-Each chunk file is written atomically before the manifest lists it, so an interruption at any point
-leaves a consistent checkpoint. The key hashes everything a chunk's numbers depend on (the config's
+walk-forward window scores) and `manifest.json` = {key, n_combos, chunk_size, n_chunks, done,
+sha256 (per chunk file)}. Each chunk file is written atomically before the manifest lists it, so an
+interruption at any point leaves a consistent checkpoint (its temp files are removed on the next
+open); a chunk file that no longer matches its sha256 is refused. The key hashes everything a chunk's numbers depend on (the config's
 universe, data window, signals, swept strategy, costs, lag, risk-free rate, grid, metric,
 constraints, walk-forward and chunk size, plus the market data and signal values themselves), so a
 changed config or data cannot resume stale work.
@@ -19,19 +20,24 @@ import io
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from backtests.sweep.chunks import ChunkResult
 from feeds.atomic import atomic_path, write_bytes_atomic, write_text_atomic
 from feeds.errors import InputError
 
+if TYPE_CHECKING:  # chunks loads the numba kernels: not needed to plan or gather shards
+    from backtests.sweep.chunks import ChunkResult
+
 CHECKPOINT_VERSION = 1
 # Summary keys that describe this invocation rather than the results (they differ between an
-# interrupted-then-resumed run and an uninterrupted one, or between engines).
-RUN_FACT_KEYS = ("combos_per_s", "elapsed_s", "chunks_computed", "chunks_resumed", "engine",
-                 "workers", "created_utc")
+# interrupted-then-resumed run and an uninterrupted one, between engines, between a sharded-then-
+# merged sweep and one run in one piece, or with the baseline it is compared with).
+RUN_FACT_KEYS = ("combos_per_s", "elapsed_s", "chunks", "chunk_size", "chunks_computed",
+                 "chunks_resumed", "engine", "workers", "cluster", "shards", "baseline",
+                 "created_utc")
 
 
 def _digest_array(digest, values: np.ndarray) -> None:
@@ -67,22 +73,32 @@ def checkpoint_key(parts: dict) -> str:
 
 
 class SweepCheckpoint:
-    """Finished chunks of one sweep in `folder`; see the module docstring."""
+    """Finished chunks of one sweep (or of one shard of it) in `folder`; see the module docstring.
 
-    def __init__(self, folder: Path, key: str, n_combos: int, chunk_size: int):
+    `assigned` limits the work to some chunks (a shard's share; default all of them);
+    `manifest_name` and `facts` let a shard write its manifest under its own name with what the
+    merge needs to know about it (backtests.sweep.sharding)."""
+
+    def __init__(self, folder: Path, key: str, n_combos: int, chunk_size: int, *,
+                 assigned: list[int] | None = None, manifest_name: str = "manifest.json",
+                 facts: dict | None = None):
         self.folder = folder
         self.key = key
         self.n_combos = n_combos
         self.chunk_size = chunk_size
         self.n_chunks = max(1, math.ceil(n_combos / chunk_size))
+        self.assigned = list(range(self.n_chunks)) if assigned is None else sorted(assigned)
+        self.manifest_name = manifest_name
+        self.facts = dict(facts or {})
         self.done: set[int] = set()
+        self.sha256: dict[int, str] = {}
 
     @property
     def manifest_path(self) -> Path:
-        return self.folder / "manifest.json"
+        return self.folder / self.manifest_name
 
     def chunk_path(self, index: int) -> Path:
-        return self.folder / f"chunk-{index:06d}.parquet"
+        return self.folder / chunk_file_name(index)
 
     def rows(self, index: int) -> slice:
         return slice(index * self.chunk_size, min((index + 1) * self.chunk_size, self.n_combos))
@@ -102,36 +118,69 @@ class SweepCheckpoint:
                     f"{self.folder}: this checkpoint was made for a different config, grid, "
                     "chunk size or data (key mismatch), so it cannot be resumed; run without "
                     "--resume to start over, or pass another --out")
-            self.done = {i for i in stored.get("done", []) if self.chunk_path(i).is_file()}
+            hashes = stored.get("sha256", {})
+            self.done = {i for i in stored.get("done", [])
+                         if i in self.assigned and self.chunk_path(i).is_file()}
+            self.sha256 = {i: hashes[str(i)] for i in self.done if str(i) in hashes}
             return
         if self.folder.is_dir():
             for stale in self.folder.glob("chunk-*.parquet"):
                 stale.unlink()
-        self.done = set()
-        self._write_manifest()
+        self.done, self.sha256 = set(), {}
+        self.write_manifest()
 
-    def _write_manifest(self) -> None:
-        write_text_atomic(self.manifest_path, json.dumps({
-            "key": self.key, "n_combos": self.n_combos, "chunk_size": self.chunk_size,
-            "n_chunks": self.n_chunks, "done": sorted(self.done)}, indent=1) + "\n")
+    def manifest(self) -> dict:
+        return {"key": self.key, "n_combos": self.n_combos, "chunk_size": self.chunk_size,
+                "n_chunks": self.n_chunks, **self.facts, "done": sorted(self.done),
+                "sha256": {str(i): self.sha256[i] for i in sorted(self.sha256)}}
+
+    def write_manifest(self) -> None:
+        write_text_atomic(self.manifest_path, json.dumps(self.manifest(), indent=1) + "\n")
 
     def save(self, result: ChunkResult) -> None:
-        with atomic_path(self.chunk_path(result.index)) as temp:
-            result.frame().to_parquet(temp, index=False)
+        buffer = io.BytesIO()
+        result.frame().to_parquet(buffer, index=False)
+        data = buffer.getvalue()
+        write_bytes_atomic(self.chunk_path(result.index), data)
         self.done.add(result.index)
-        self._write_manifest()
+        self.sha256[result.index] = hashlib.sha256(data).hexdigest()
+        self.write_manifest()
+
+    def adopt(self, files: dict[int, tuple[Path, str]]) -> None:
+        """Copy finished chunks made elsewhere ({index: (file, sha256)}, e.g. by shards) into
+        this checkpoint, each checked against its sha256; the manifest is written once."""
+        for index, (source, sha256) in sorted(files.items()):
+            data = source.read_bytes()
+            if hashlib.sha256(data).hexdigest() != sha256:
+                raise InputError(f"{source}: the chunk file changed after its shard listed it "
+                                 "(sha256 mismatch); download the shard artifacts again")
+            write_bytes_atomic(self.chunk_path(index), data)
+            self.done.add(index)
+            self.sha256[index] = sha256
+        self.write_manifest()
 
     def load(self, index: int) -> ChunkResult:
-        frame = pd.read_parquet(self.chunk_path(index))
+        from backtests.sweep.chunks import ChunkResult
+
+        path = self.chunk_path(index)
+        data = path.read_bytes()
+        if index in self.sha256 and hashlib.sha256(data).hexdigest() != self.sha256[index]:
+            raise InputError(f"{path}: the chunk file changed after it was checkpointed (sha256 "
+                             f"mismatch); delete {self.folder} and rerun")
+        frame = pd.read_parquet(io.BytesIO(data))
         expected = self.rows(index)
         if len(frame) != expected.stop - expected.start:
-            raise InputError(f"{self.chunk_path(index)}: {len(frame)} rows where "
+            raise InputError(f"{path}: {len(frame)} rows where "
                              f"{expected.stop - expected.start} were expected; delete "
                              f"{self.folder} and rerun")
         return ChunkResult.from_frame(index, frame)
 
     def todo(self) -> list[int]:
-        return [i for i in range(self.n_chunks) if i not in self.done]
+        return [i for i in self.assigned if i not in self.done]
+
+
+def chunk_file_name(index: int) -> str:
+    return f"chunk-{index:06d}.parquet"
 
 
 def write_sweep_table(out_dir: Path, table: pd.DataFrame) -> None:

@@ -15,6 +15,7 @@ from liqbt.cli.exits import exit_fast_when_done
 from liqbt.cli.options import (
     CacheDirOpt, ConfigArg, SnapshotOpt, TimeoutOpt, data_folders, status,
 )
+from liqbt.cli.step_summary import append_step_summary
 from liqbt.config import load_config
 
 
@@ -32,7 +33,8 @@ def run(config: Path = ConfigArg, snapshot: Optional[Path] = SnapshotOpt,
                                     "the cache (without it a run never uses the network)"),
         timeout: Optional[float] = TimeoutOpt) -> None:
     """Backtest every strategy of CONFIG and write the report folder (index.html, tearsheets/,
-    summary.json, returns.csv, weights/, manifest.json). Data: --snapshot DIR if given, else the
+    summary.json, summary.md, returns.csv, weights/, manifest.json; summary.md is also appended
+    to $GITHUB_STEP_SUMMARY in a CI job). Data: --snapshot DIR if given, else the
     local cache (fill it with `liqbt fetch CONFIG`)."""
     from liqbt.outputs import output_folder
     from liqbt.run import open_run_source, run_and_report
@@ -47,6 +49,8 @@ def run(config: Path = ConfigArg, snapshot: Optional[Path] = SnapshotOpt,
         typer.echo(f"{name:>24}  CAGR {metrics['cagr']:7.2%}  Sharpe {metrics['sharpe']:5.2f}  "
                    f"maxDD {metrics['max_drawdown']:7.2%}")
     typer.echo(f"wrote {out_dir}/index.html")
+    summary_md = out_dir / "summary.md"
+    append_step_summary(summary_md.read_text(encoding="utf-8"), summary_md, status)
     exit_fast_when_done()
 
 

@@ -30,11 +30,13 @@ def run_cli(arguments: list[str], out: Path, snapshot: Path | None, cwd: Path = 
             home: Path | None = None) -> CliRun:
     """`python -m liqbt ARGS` in `cwd` (its code and data: cwd comes first on sys.path), behind
     the test network guard (the proxies of conftest.py are inherited), HOME in the output folder
-    unless given, LIQBT_SNAPSHOT only when `snapshot` is; fails the test on a non-zero exit."""
+    unless given, LIQBT_SNAPSHOT only when `snapshot` is, as in a CI job (its job summary file
+    beside the output folder: OUT.step.md); fails the test on a non-zero exit."""
     import os
 
     env = {**{k: v for k, v in os.environ.items() if "proxy" in k.lower()},
-           "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": str(home or out)}
+           "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": str(home or out),
+           "GITHUB_STEP_SUMMARY": str(out.parent / f"{out.name}.step.md")}
     if snapshot is not None:
         env["LIQBT_SNAPSHOT"] = str(snapshot)
     done = subprocess.run([sys.executable, "-m", "liqbt", *arguments], cwd=cwd, env=env,

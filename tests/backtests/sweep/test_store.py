@@ -80,3 +80,19 @@ def test_temp_files_a_killed_sweep_left_are_cleaned_when_the_checkpoint_opens(tm
     again.open(resume=resume)
     assert not any(path.exists() for path in stale)
     assert again.todo() == ([1] if resume else [0, 1])
+
+
+def test_a_killed_runs_temp_files_go_and_a_changed_chunk_is_refused(tmp_path):
+    store = SweepCheckpoint(tmp_path, "k", 8, 4)
+    store.open(resume=False)
+    store.save(chunk(0, 4))
+    left = [tmp_path / ".chunk-000001.parquet.x1y2.tmp", tmp_path / ".manifest.json.z3.tmp"]
+    for path in left:
+        path.write_bytes(b"")                        # what a SIGKILL mid-write leaves
+    again = SweepCheckpoint(tmp_path, "k", 8, 4)
+    again.open(resume=True)
+    assert again.todo() == [1] and not any(p.exists() for p in left)
+    assert again.sha256[0] == json.loads(store.manifest_path.read_text())["sha256"]["0"]
+    store.chunk_path(0).write_bytes(store.chunk_path(0).read_bytes() + b"\0")
+    with pytest.raises(InputError, match="changed after it was checkpointed"):
+        again.load(0)
