@@ -51,6 +51,11 @@ def number(value, digits: int = 2) -> str:
     return MISSING if missing(value) else f"{float(value):.{digits}f}"
 
 
+def signed_number(value, digits: int = 2) -> str:
+    """A difference of ratios, sign shown: 0.37 -> '+0.37'."""
+    return MISSING if missing(value) else f"{float(value):+.{digits}f}"
+
+
 def bp(value, digits: int = 1) -> str:
     """A spread already in basis points: 12.5 -> '+12.5 bp'."""
     return MISSING if missing(value) else f"{float(value):+.{digits}f} bp"
@@ -69,6 +74,22 @@ def pace(value) -> str:
 def grid_value(value) -> str:
     """A sweep parameter as the config wrote it: 0.25 -> '0.25', 3 -> '3'."""
     return MISSING if missing(value) else f"{float(value):g}"
+
+
+# A strategy this calm is (almost) the risk-free itself: its excess returns are costs and the
+# days before it first trades, so a ratio of their mean to their tiny volatility says nothing.
+NEAR_RISKLESS_VOLATILITY = 0.005
+RATIO_METRICS = frozenset({"sharpe", "sortino", "calmar"})
+NEAR_RISKLESS_NOTE = ("† volatility below 0.5% a year: the strategy is (almost) the risk-free "
+                      "itself, so its Sharpe, Sortino and Calmar measure its costs and the days "
+                      "before it first trades, not a reward for risk")
+
+
+def near_riskless(metrics: dict) -> bool:
+    """True for a strategy whose ratios must carry NEAR_RISKLESS_NOTE (e.g. T-bills measured in
+    excess of T-bills)."""
+    vol = metrics.get("volatility")
+    return not missing(vol) and float(vol) < NEAR_RISKLESS_VOLATILITY
 
 
 def metric(name: str, value) -> str:

@@ -49,9 +49,10 @@ var c=x<y?-1:x>y?1:0;return up?c:-c;}).forEach(function(r){body.appendChild(r);}
 </script>"""
 
 
-def _cell(metric: str, value) -> str:
+def _cell(metric: str, value, mark: bool = False) -> str:
     raw = "" if formats.missing(value) else repr(float(value))
-    return f'<td data-v="{raw}">{formats.metric(metric, value)}</td>'
+    dagger = "†" if mark and metric in formats.RATIO_METRICS else ""
+    return f'<td data-v="{raw}">{formats.metric(metric, value)}{dagger}</td>'
 
 
 def summary_rows(result: RunResult, tearsheets: dict[str, str]) -> list[str]:
@@ -62,13 +63,20 @@ def summary_rows(result: RunResult, tearsheets: dict[str, str]) -> list[str]:
                 if name in tearsheets else html.escape(name))
         bench = (result.benchmark_returns(name) or ("–", None))[0]
         bench = "(itself)" if bench == name else bench
-        cells = "".join(_cell(c, metrics.get(c)) for c in COLUMNS)
+        cells = "".join(_cell(c, metrics.get(c), formats.near_riskless(metrics)) for c in COLUMNS)
         rows.append(f'<tr class="strategy"><td>{link}</td><td>{html.escape(bench)}</td>{cells}</tr>')
     for name, metrics in result.benchmark_summary.items():
-        cells = "".join(_cell(c, metrics.get(c)) for c in COLUMNS)
+        cells = "".join(_cell(c, metrics.get(c), formats.near_riskless(metrics)) for c in COLUMNS)
         rows.append(f'<tr class="sleeve"><td>{html.escape(name)}</td><td>(sleeve held)</td>{cells}'
                     "</tr>")
     return rows
+
+
+def _near_riskless_note(result: RunResult) -> str:
+    rows = [*result.summary.values(), *result.benchmark_summary.values()]
+    if not any(formats.near_riskless(metrics) for metrics in rows):
+        return ""
+    return f'<p class="note" id="near-riskless">{html.escape(formats.NEAR_RISKLESS_NOTE)}.</p>'
 
 
 def _days_between(first, last) -> int | None:
@@ -158,6 +166,7 @@ they were public. Click a legend entry to hide or show a strategy; drag to zoom.
 sort.</p>
 <table id="summary"><thead><tr>{header}</tr></thead><tbody>{''.join(summary_rows(result, tearsheets))}
 </tbody></table>
+{_near_riskless_note(result)}
 {SORT_SCRIPT}
 {latest_html(latest_state(result))}
 {_pages_list(pages)}

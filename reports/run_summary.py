@@ -51,15 +51,23 @@ def warnings_section(run: RunReport, manifest: dict) -> str:
 
 def strategies_section(run: RunReport, manifest: dict) -> str:
     result = run.result
-    rows = []
-    for name, metrics in result.summary.items():
-        bench = (result.benchmark_returns(name) or ("–", None))[0]
-        rows.append((name, "(itself)" if bench == name else bench,
-                     *(formats.metric(c, metrics.get(c)) for c in COLUMNS)))
-    for name, metrics in result.benchmark_summary.items():
-        rows.append((name, "(sleeve held)", *(formats.metric(c, metrics.get(c)) for c in COLUMNS)))
-    return "### Strategies\n\n" + table(("strategy", "benchmark", *COLUMNS), rows,
+    rows, marked = [], False
+    entries = [(name, metrics, None) for name, metrics in result.summary.items()]
+    entries += [(name, metrics, "(sleeve held)") for name, metrics in result.benchmark_summary.items()]
+    for name, metrics, bench in entries:
+        if bench is None:
+            bench = (result.benchmark_returns(name) or ("–", None))[0]
+            bench = "(itself)" if bench == name else bench
+        mark = "†" if formats.near_riskless(metrics) else ""
+        marked = marked or bool(mark)
+        rows.append((name, bench, *(formats.metric(c, metrics.get(c))
+                                    + (mark if c in formats.RATIO_METRICS else "")
+                                    for c in COLUMNS)))
+    text = "### Strategies\n\n" + table(("strategy", "benchmark", *COLUMNS), rows,
                                         "ll" + "r" * len(COLUMNS))
+    if marked:
+        text += f"\n\n{formats.NEAR_RISKLESS_NOTE}."
+    return text
 
 
 def verdict_section(run: RunReport, manifest: dict) -> str | None:

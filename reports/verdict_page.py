@@ -16,6 +16,7 @@ from pathlib import Path
 
 from backtests.verdict import thresholds
 from feeds.atomic import json_ready, write_json, write_text_atomic
+from reports import formats
 from reports.manifest_html import manifest_block
 from reports.pages import PageLink, RunReport
 from reports.plotly_assets import plotly_div, plotly_script_tag
@@ -36,15 +37,15 @@ tr.primary td{font-weight:600}pre.rules{max-height:none;font-size:12px}"""
 
 
 def _pct(value) -> str:
-    return "–" if value is None or value != value else f"{value:+.1%}"
+    return formats.signed_percent(value, 1)
 
 
 def _num(value, digits: int = 2) -> str:
-    return "–" if value is None or value != value else f"{value:+.{digits}f}"
+    return formats.signed_number(value, digits)
 
 
 def _p(value) -> str:
-    return "–" if value is None or value != value else f"{value:.3f}"
+    return formats.number(value, 3)
 
 
 def headline_numbers(row: dict) -> str:
@@ -52,8 +53,9 @@ def headline_numbers(row: dict) -> str:
     m = row["metrics"]
     if "out_of_sample" in m:
         oos = m["out_of_sample"]
-        return (f"OOS {oos['first']}..{oos['last']}: Sharpe {oos['sharpe_rule']:.2f} vs "
-                f"{oos['sharpe_benchmark']:.2f}, difference <b>{_num(oos['sharpe_difference'])}"
+        return (f"OOS {oos['first']}..{oos['last']}: Sharpe {formats.number(oos['sharpe_rule'])} "
+                f"vs {formats.number(oos['sharpe_benchmark'])}, difference "
+                f"<b>{_num(oos['sharpe_difference'])}"
                 f"</b> [{_num(oos['ci_low'])}, {_num(oos['ci_high'])}], HAC t "
                 f"{_num(oos['t_stat_excess'])}")
     if "b_minus_none" in m:
@@ -64,22 +66,22 @@ def headline_numbers(row: dict) -> str:
                 f"{_pct(gap['ci_high'])}]; by scenario {cells}")
     return (f"<b>{m['hits']}/{m['n_episodes']}</b> stress episodes followed by new or larger "
             f"purchases within {m['horizon_sessions']} sessions vs base rate "
-            f"{m['base_rate']:.0%} ({m['qt_eased']} more by QT slowing or ending; binomial p "
-            f"{_p(m['p_binomial'])} assumes independent episodes)")
+            f"{formats.percent(m['base_rate'], 0)} ({m['qt_eased']} more by QT slowing or "
+            f"ending; binomial p {_p(m['p_binomial'])} assumes independent episodes)")
 
 
 def _dsr_cell(row: dict) -> str:
     dsr = row["dsr"]
     if dsr.get("dsr") is None:
         return "n/a"
-    return f"{dsr['dsr']:.2f}<br><small>{dsr['n_trials']} trials</small>"
+    return f"{formats.number(dsr['dsr'])}<br><small>{dsr['n_trials']} trials</small>"
 
 
 def _pbo_cell(row: dict) -> str:
     pbo = row["pbo"]
     if pbo.get("pbo") is None:
         return "n/a"
-    return f"{pbo['pbo']:.2f}<br><small>grid of {pbo['grid_size']}</small>"
+    return f"{formats.number(pbo['pbo'])}<br><small>grid of {pbo['grid_size']}</small>"
 
 
 def _summary_row(row: dict) -> str:

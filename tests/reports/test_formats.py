@@ -37,3 +37,28 @@ def test_signal_units_come_from_the_registered_name():
     assert formats.signal_unit("days_since_announcement").format(1588.0) == "1,588"
     assert formats.signal_unit("net_liquidity_z").format(0.7412) == "0.74"
     assert formats.signal_unit("liquidity_regime").format("expanding") == "expanding"
+
+
+def test_ratios_of_a_strategy_that_is_the_risk_free_itself_are_marked_on_the_index_and_summary():
+    """T-bills measured in excess of T-bills: a cost of 5 bp on entry over a volatility of 0.01%
+    a year makes a 'Sharpe' of -0.23 that must not read as a risk-adjusted loss."""
+    from types import SimpleNamespace
+
+    from reports.index_page import summary_rows
+    from reports.run_summary import strategies_section
+    from tests.reports.synthetic_run import synthetic_result
+
+    assert formats.near_riskless({"volatility": 0.0001})
+    assert not formats.near_riskless({"volatility": 0.12})
+    assert not formats.near_riskless({"volatility": None})
+    result = synthetic_result()
+    calm = {**result.summary["hold"], "volatility": 0.0001, "sharpe": -0.23}
+    plain = strategies_section(SimpleNamespace(result=result), {})
+    assert "†" not in plain and "†" not in "".join(summary_rows(result, {}))
+    result.summary["hold"] = calm                       # "hold" now behaves like T-bills
+    rows = {row.split("</td>")[0]: row for row in summary_rows(result, {})}
+    bills = next(row for key, row in rows.items() if key.endswith(">hold"))
+    assert "-0.23†" in bills and bills.count("†") == 3          # Sharpe, Sortino, Calmar
+    assert all("†" not in row for key, row in rows.items() if not key.endswith(">hold"))
+    markdown = strategies_section(SimpleNamespace(result=result), {})
+    assert "| -0.23† |" in markdown and markdown.rstrip().endswith(formats.NEAR_RISKLESS_NOTE + ".")
