@@ -2,7 +2,7 @@
 
     liqbt fetch CONFIG                          every series and ticker CONFIG reads (traced)
     liqbt fetch --series WALCL,SOFR --tickers SPY
-    liqbt fetch CONFIG --export DIR             ... then write DIR as a snapshot (../shared/data layout)
+    liqbt fetch CONFIG --export DIR             ... then write DIR as a snapshot (--snapshot layout)
     liqbt fetch CONFIG --offline --export DIR   export what is cached, no network
     liqbt data list                             what is cached: id, source, range, rows, age
 
