@@ -112,7 +112,7 @@ class SweepCheckpoint:
             for stale in self.folder.glob(".*.tmp"):
                 stale.unlink(missing_ok=True)
         if resume and self.manifest_path.is_file():
-            stored = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            stored = self._stored_manifest()
             if stored.get("key") != self.key:
                 raise InputError(
                     f"{self.folder}: this checkpoint was made for a different config, grid, "
@@ -128,6 +128,23 @@ class SweepCheckpoint:
                 stale.unlink()
         self.done, self.sha256 = set(), {}
         self.write_manifest()
+
+    def _stored_manifest(self) -> dict:
+        """The checkpoint's manifest as a killed or edited run left it; one line when it is not a
+        manifest liqbt wrote (the chunks cannot be trusted without it)."""
+        try:
+            stored = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            stored = exc
+        valid = (isinstance(stored, dict) and isinstance(stored.get("done", []), list)
+                 and all(isinstance(i, int) for i in stored.get("done", []))
+                 and isinstance(stored.get("sha256", {}), dict))
+        if not valid:
+            raise InputError(
+                f"{self.manifest_path}: not a readable checkpoint manifest (damaged or edited), "
+                f"so its chunks cannot be resumed; delete {self.folder} and rerun, or run "
+                "without --resume to start over")
+        return stored
 
     def manifest(self) -> dict:
         return {"key": self.key, "n_combos": self.n_combos, "chunk_size": self.chunk_size,

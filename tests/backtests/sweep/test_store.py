@@ -96,3 +96,17 @@ def test_a_killed_runs_temp_files_go_and_a_changed_chunk_is_refused(tmp_path):
     store.chunk_path(0).write_bytes(store.chunk_path(0).read_bytes() + b"\0")
     with pytest.raises(InputError, match="changed after it was checkpointed"):
         again.load(0)
+
+
+@pytest.mark.parametrize("damage", [b'{"key": "k", "do', b"[1, 2]", b"\xff\xfe", b'{"key": "k", '
+                                    b'"done": ["0"]}'])
+def test_a_damaged_manifest_is_one_line_on_resume_and_a_fresh_start_without(tmp_path, damage):
+    store = SweepCheckpoint(tmp_path, "k", 8, 4)
+    store.open(resume=False)
+    store.save(chunk(0, 4))
+    store.manifest_path.write_bytes(damage)
+    with pytest.raises(InputError, match="not a readable checkpoint manifest .* delete"):
+        SweepCheckpoint(tmp_path, "k", 8, 4).open(resume=True)
+    again = SweepCheckpoint(tmp_path, "k", 8, 4)
+    again.open(resume=False)
+    assert again.todo() == [0, 1]
