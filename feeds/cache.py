@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +34,8 @@ from feeds.errors import DataError
 from feeds.online.fetched import PRICE_COLUMNS, VALUE_COLUMNS
 
 METADATA_KEY = b"liqbt"
+# A temp file this old is a killed fetch's, not one a running fetch is still writing.
+STALE_TEMP_AGE_S = 3600.0
 
 
 def default_cache_dir() -> Path:
@@ -142,6 +145,22 @@ class ParquetCache:
         with atomic_path(target) as temp:
             pq.write_table(table, temp)
         return Cached(key, target, frame, meta)
+
+    def remove_stale_temps(self, older_than_s: float = STALE_TEMP_AGE_S) -> int:
+        """Delete the temp files (`.NAME.*.tmp`) a killed fetch left beside the files it was
+        replacing; only ones untouched for `older_than_s`, so a concurrent fetch still writing
+        its own keeps them. Returns how many went."""
+        if not self.root.is_dir():
+            return 0
+        cutoff, removed = time.time() - older_than_s, 0
+        for temp in self.root.rglob(".*.tmp"):
+            try:
+                if temp.is_file() and temp.stat().st_mtime < cutoff:
+                    temp.unlink()
+                    removed += 1
+            except OSError:  # gone meanwhile, or not ours to delete: not worth failing a fetch
+                continue
+        return removed
 
     def read(self, key: CacheKey) -> Cached | None:
         """The cached data of `key`, or None when not cached; checksum verified."""

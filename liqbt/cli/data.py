@@ -23,7 +23,7 @@ from typing import Optional
 import typer
 
 from feeds.errors import InputError, shown
-from liqbt.cli.options import CacheDirOpt, TimeoutOpt
+from liqbt.cli.options import CacheDirOpt, TimeoutOpt, status
 
 TICKER = re.compile(r"^[A-Za-z0-9.^=_-]+$")
 MAX_TICKER_CHARS = 32  # it becomes a file name in the cache
@@ -145,6 +145,9 @@ def fetch(config: Optional[Path] = typer.Argument(None, metavar="CONFIG", show_d
     if blocking is not None and not blocking.is_dir():  # said before fetching, not after
         raise InputError(f"--export {export}: {blocking} is a file, not a folder; choose a folder")
     cache = ParquetCache(resolve_cache_dir(cache_dir))
+    removed = cache.remove_stale_temps()
+    if removed:
+        status(f"removed {removed} temp file(s) an interrupted fetch left in {cache.root}")
     keys = [cache_key(spec, plan.vintage) for spec in plan.series] + \
         [price_key(ticker) for ticker in plan.tickers]
     for note in plan.notes:

@@ -191,3 +191,24 @@ def test_unreadable_cache_files_are_listed_as_unreadable_not_hidden(tmp_path):
     assert done.returncode == 0
     assert "WALCL" in done.stdout and "SPY" in done.stdout and "unreadable" in done.stdout
     assert done.stderr.count("\n") == 1 and "1 cache file(s) cannot be read" in done.stderr
+
+
+def test_temp_files_a_killed_fetch_left_go_once_they_are_old(tmp_path):
+    """A fetch killed mid-write leaves `.NAME.*.tmp` beside the file it was replacing; the next
+    fetch removes it, but not a temp file young enough to be a concurrent fetch's."""
+    import os
+    import time
+
+    cache = ParquetCache(tmp_path)
+    (tmp_path / "fred").mkdir()
+    old = tmp_path / "fred" / ".WALCL.parquet.k1ll3d.tmp"
+    young = tmp_path / "fred" / ".SOFR.parquet.wr1t1ng.tmp"
+    kept = tmp_path / "fred" / "WALCL.parquet"
+    for path in (old, young, kept):
+        path.write_bytes(b"partial")
+    an_hour_ago = time.time() - 3601
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    os.utime(kept, (an_hour_ago, an_hour_ago))
+    assert cache.remove_stale_temps() == 1
+    assert not old.exists() and young.exists() and kept.exists()
+    assert ParquetCache(tmp_path / "absent").remove_stale_temps() == 0

@@ -230,7 +230,9 @@ def test_fetch_through_a_black_hole_fails_within_the_timeout_with_one_line(black
     print(f"black hole, keyless FRED, --timeout 5: exit {done.returncode}, fetch gave up after "
           f"{fetching:.1f} s, process took {elapsed:.2f} s")
     assert 5.0 <= fetching <= 5.0 + 0.6       # the budget, plus at most the thread-wait grace
-    assert 5.0 <= elapsed < 5.0 + 3.5         # plus interpreter start-up and imports
+    # plus interpreter start-up and imports, which a loaded 2-core CI box can stretch to seconds;
+    # an ignored --timeout would take the default (30 s) or hang until the 60 s guard
+    assert 5.0 <= elapsed < 5.0 + 8.0
     assert not (tmp_path / "cache" / "fred" / "WALCL.parquet").exists()
 
 
@@ -240,7 +242,7 @@ def test_yahoo_and_nyfed_through_a_black_hole_also_stop_on_time(black_hole, tmp_
     print(f"black hole, {args}, --timeout 1: exit {done.returncode} after {elapsed:.2f} s")
     assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
     assert f"'{args[1]}'" in done.stderr
-    assert elapsed < 1.0 + 3.0
+    assert elapsed < 1.0 + 8.0               # start-up as above; the default timeout is 30 s
 
 
 def test_config_data_section_takes_a_vintage_and_a_timeout(tmp_path):
