@@ -1,4 +1,5 @@
-"""The snapshot-directory source: files laid out like `../shared/data`.
+"""The snapshot-directory source: files laid out like the bundled snapshot
+(`feeds/bundled/`) or a `liqbt fetch --export DIR`.
 
     fred/<ID>.csv, other/<ID>.csv     date,value           (stamped observations, native units)
     prices/<TICKER>.csv               date,open,high,low,close,adj_close,volume
@@ -73,14 +74,14 @@ class SnapshotSource:
         self.root = Path(root).expanduser()
         if self.root.exists() and not self.root.is_dir():
             raise InputError(f"snapshot '{self.root}' is a file, not a folder: pass --snapshot DIR "
-                             "(or LIQBT_SNAPSHOT) naming a folder laid out like ../shared/data "
+                             "(or LIQBT_SNAPSHOT) naming a folder laid out like feeds/bundled or a `liqbt fetch --export` "
                              "(fred/, other/, prices/)")
         self.label = label or f"snapshot '{self.root}'"
         self.fetch_tail = fetch_tail
         if not self.root.is_dir():
             raise InputError(
                 f"snapshot directory '{self.root}' does not exist: pass --snapshot DIR or set "
-                "LIQBT_SNAPSHOT to a folder laid out like ../shared/data (fred/, other/, prices/)")
+                "LIQBT_SNAPSHOT to a folder laid out like feeds/bundled or a `liqbt fetch --export` (fred/, other/, prices/)")
         self._frames: dict[Path, pd.DataFrame] = {}
         self._records: dict[Path, FileRecord] = {}
 

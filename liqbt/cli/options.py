@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from pathlib import Path
@@ -29,14 +30,22 @@ def config_bounded(model: type[BaseModel], field: str, *flags: str, **option: An
     def check(value: Any) -> Any:
         if value is None:
             return value
+        where = f"as {model.__name__.removesuffix('Section').lower()}.{field} in a config"
+        if isinstance(value, float) and not math.isfinite(value):  # before the bounds: NaN
+            raise typer.BadParameter(f"{value} is not a finite number; give a number ({where})")
         try:
             adapter.validate_python(value)
         except ValidationError as exc:
-            raise typer.BadParameter(f"{value}: {exc.errors()[0]['msg'].lower()} (as "
-                                     f"{model.__name__.removesuffix('Section').lower()}.{field} "
-                                     "in a config)") from None
+            raise typer.BadParameter(f"{value}: {exc.errors()[0]['msg'].lower()} ({where})"
+                                     ) from None
         return value
 
+    if annotation is float:  # click's range check would run first and misread NaN as too big
+        shown_range = "x" if low is None else f"{low:g}<=x"
+        shown_range += "" if high is None else f"<={high:g}"
+        if low is not None or high is not None:
+            option["help"] = f"{option.get('help', '')}  [{shown_range}]".strip()
+        return typer.Option(None, *flags, callback=check, **option)
     return typer.Option(None, *flags, min=low, max=high, callback=check, **option)
 
 
