@@ -118,6 +118,9 @@ def sweep(
         from backtests.sweep.sharding import manifest_paths
 
         manifest_paths(merge_from)  # a wrong folder is said before any data is loaded
+    from backtests.sweep.review import load_baseline
+
+    previous = load_baseline(baseline) if baseline is not None else None  # no folder made yet
     out_dir = Path("runs") / loaded.name / "sweep" if out is None else out
     avoid = data_folders(snapshot, loaded, config, None)
     if merge_from is not None:
@@ -126,7 +129,7 @@ def sweep(
         failed = _run_sweep(loaded, config, snapshot, out_dir,  # work; it checkpoints into it
                             resume=resume, chunk=chunk, workers=workers, dask=dask,
                             scheduler=scheduler, shard=shard, merge_from=merge_from, gates=gates,
-                            baseline=baseline)
+                            baseline=previous)
     exit_fast_when_done()  # every file is written, every dask client closed, the lock released
     if failed:
         for line in failed:
@@ -193,12 +196,11 @@ def _run_sweep(loaded, config: Path, snapshot, out_dir: Path, *, resume, chunk, 
     """Compute (a shard, the merge of shards, or the whole sweep) and write its outputs into
     `out_dir`; returns one line per failed gate."""
     from backtests.sweep import prepare_sweep, run_configured_sweep
-    from backtests.sweep.review import failed_gate_lines, load_baseline
+    from backtests.sweep.review import failed_gate_lines
     from backtests.sweep.sharding import Shard, merge_shards, run_shard
     from liqbt.run import build_panel, compute_configured_signals, open_run_source, sweep_spec
 
     part = Shard.parse(shard) if shard is not None else None
-    previous = load_baseline(baseline) if baseline is not None else None
     status("loading data")
     panel = build_panel(loaded, open_run_source(snapshot, loaded, config, progress=status))
     status("computing signals")
@@ -217,11 +219,11 @@ def _run_sweep(loaded, config: Path, snapshot, out_dir: Path, *, resume, chunk, 
                        f"({checkpoint.manifest_name}); merge all shards with --merge-from")
             return []
         if merge_from is not None:
-            outcome = merge_shards(setup, merge_from, out_dir, gates=gates, baseline=previous,
+            outcome = merge_shards(setup, merge_from, out_dir, gates=gates, baseline=baseline,
                                    status=status)
         else:
             outcome = run_configured_sweep(setup, out_dir, resume=resume, chunk=chunk,
-                                           gates=gates, baseline=previous,
+                                           gates=gates, baseline=baseline,
                                            progress=RichSweepProgress(), status=status,
                                            **engine)
     except KeyboardInterrupt:

@@ -73,3 +73,11 @@ def test_a_shard_with_no_chunk_is_refused_not_an_empty_success(tmp_path, monkeyp
         "liqbt: error: --shard 19/20: no chunk for this shard: the sweep has 18 chunks of 1 "
         "combinations; run the shards `liqbt sweep CONFIG --plan --shards 20` lists"), lines
     assert not list((tmp_path / "out").rglob("shard-*.json"))
+
+
+def test_a_bad_baseline_is_said_before_any_output_folder_is_made(tmp_path, monkeypatch, capsys):
+    config = write_config(tmp_path)
+    code, lines = run_main(monkeypatch, capsys, "sweep", str(config), "--baseline",
+                           str(tmp_path / "missing.json"), "--out", str(tmp_path / "out"))
+    assert code == 2 and len(lines) == 1 and "missing.json: cannot read it" in lines[0]
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out*"))
