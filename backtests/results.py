@@ -20,6 +20,7 @@ from backtests.config import (
 from backtests.engine import BacktestResult, simulate
 from backtests.metrics import daily_risk_free, summarise
 from backtests.verdict.config import VerdictSection
+from feeds.errors import DataError
 from feeds.panel import PointInTimePanel
 from signals import SignalSection
 from strategies import StrategyContext, StrategySection, build_weights
@@ -128,6 +129,11 @@ def risk_free_returns(section: RiskFreeSection, panel: PointInTimePanel) -> pd.S
     if section.sleeve is None:
         return pd.Series(daily_risk_free(section.constant), index=sessions, name="risk_free")
     prices = panel.sleeve_prices[section.sleeve].iloc[panel.start_position:]
+    if prices.count() < 2:  # all 0: every Sharpe would silently be in excess of nothing
+        raise DataError(f"risk_free.sleeve {section.sleeve!r} has no returns in the backtest "
+                        f"window {sessions[0].date()}..{sessions[-1].date()} (prices on "
+                        f"{prices.count()} sessions); pick a sleeve priced then, or "
+                        "risk_free: {annual: RATE}")
     return prices.pct_change(fill_method=None).fillna(0.0).rename("risk_free")
 
 

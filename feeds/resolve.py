@@ -163,6 +163,8 @@ def open_source(snapshot: Path | None, cache_dir: str | Path | None = None,
     if not lacking:
         return _said(source, cache_origin, needs, progress)
     bundle = bundled_source() if vintage == "latest" else None
+    if bundle is not None and not _holds(bundle, needs):
+        _neither(cache, bundle, needs, vintage, config)
     if bundle is None or not _holds(bundle, needs):
         source.origin = cache_origin  # its first missing item will say what to fetch
         return source
@@ -178,6 +180,20 @@ def open_source(snapshot: Path | None, cache_dir: str | Path | None = None,
 def _keys(needs: DataNeeds, vintage: str) -> list[CacheKey]:
     return [cache_key(spec, vintage) for spec in needs.series] + \
         [price_key(ticker) for ticker in needs.tickers]
+
+
+def _neither(cache: ParquetCache, bundle: SnapshotSource, needs: DataNeeds, vintage: str,
+             config: str | None) -> None:
+    """One line naming the first item neither the cache nor the bundled snapshot has (else the
+    run would stop at the first item the cache lacks, which the bundle may well have)."""
+    lacking = [(cache_key(spec, vintage), spec) for spec in needs.series
+               if not bundle.has_series(spec)]
+    lacking += [(price_key(ticker), None) for ticker in needs.tickers
+                if not bundle.has_file("prices", ticker)]
+    for key, spec in lacking:
+        if not cache.has(key):
+            raise DataError(missing_message(key, cache.root, spec, config=config).replace(
+                " is not cached in ", " is neither in the bundled snapshot nor cached in ", 1))
 
 
 def _holds(source: SnapshotSource, needs: DataNeeds) -> bool:

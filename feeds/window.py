@@ -41,7 +41,11 @@ def window_notes(panel) -> list[str]:
                      "no sleeve has prices before it")
     for sleeve, path in panel.sleeve_paths.items():
         listed = path.prices.index[0] if len(path.prices) else None
-        if listed is not None and _weekdays(first, listed) > 5:
+        if listed is not None and listed > last:
+            notes.append(f"sleeve '{sleeve}' has no prices in the backtest window (its first is "
+                         f"{_day(listed)}, after the window ends {_day(last)}): no strategy can "
+                         "hold it")
+        elif listed is not None and _weekdays(first, listed) > 5:
             notes.append(f"sleeve '{sleeve}' has no prices before {_day(listed)}, "
                          f"{_weekdays(first, listed):,} weekdays into the backtest: until then "
                          "no strategy can hold it")

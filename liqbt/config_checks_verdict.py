@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from feeds.errors import LiqbtError
 from signals import get_signal
 from strategies import get_rule
+from strategies.grid import check_grid_size
 
 Report = Callable[[tuple, str], None]
 SIGNAL_FIELDS = ("pace_signal", "stance_signal", "stress_signal")
@@ -24,8 +25,8 @@ def _first_error(exc: ValidationError) -> str:
 
 def check_risk_free(raw: dict, sleeves: list[str], report: Report) -> None:
     risk_free = raw.get("risk_free")
-    if isinstance(risk_free, dict) and risk_free.get("sleeve") is not None \
-            and risk_free["sleeve"] not in sleeves:
+    if isinstance(risk_free, dict) and isinstance(risk_free.get("sleeve"), str) \
+            and risk_free["sleeve"] not in sleeves:  # a non-string is the schema's line
         report(("risk_free", "sleeve"), f"unknown sleeve '{risk_free['sleeve']}'; the universe "
                f"has: {', '.join(sleeves)}")
 
@@ -46,8 +47,24 @@ def _check_signal_overrides(loc: tuple, overrides: Any, signals: dict, report: R
             pass  # the signal's own entry reports an unknown function
 
 
+def _check_spec_grid_size(loc: tuple, claim_grid: Any, spec_grid: Any, report: Report) -> None:
+    """A specification's grid (the claim's axes, some replaced) within the claim grid limit."""
+    from liqbt.config_checks import MAX_CLAIM_GRID
+
+    if not isinstance(spec_grid, dict) or not isinstance(claim_grid or {}, dict):
+        return
+    grid = {**(claim_grid or {}), **spec_grid}
+    if all(isinstance(values, list) for values in grid.values()):
+        try:
+            check_grid_size(grid, MAX_CLAIM_GRID, "this specification's grid")
+        except LiqbtError as exc:
+            report(loc + ("grid",), f"{exc} (a claim keeps every combination's daily returns "
+                   "in memory)")
+
+
 def _check_backtest_spec(loc: tuple, spec: dict, strategy: dict | None, names: list[str],
-                         sleeves: list[str], signals: dict, report: Report) -> None:
+                         sleeves: list[str], signals: dict, report: Report,
+                         claim_grid: Any = None) -> None:
     benchmark = spec.get("benchmark")
     if benchmark is not None and benchmark not in names + ["risk_free"]:
         report(loc + ("benchmark",), f"unknown benchmark '{benchmark}'; choose one of: "
@@ -65,6 +82,7 @@ def _check_backtest_spec(loc: tuple, spec: dict, strategy: dict | None, names: l
         if axis not in numeric:
             report(loc + ("grid", axis), f"unknown grid parameter of rule {strategy['rule']} "
                    f"'{axis}'; choose one of: {', '.join(numeric)}")
+    _check_spec_grid_size(loc, claim_grid, spec.get("grid"), report)
     try:
         params = model.model_validate({**(strategy.get("params") or {}),
                                        **(spec.get("params") or {})})
@@ -91,7 +109,7 @@ def check_specifications(loc: tuple, claim: dict, strategies: dict[str, dict],
         params = spec.get("params") or {}
         if claim.get("test") == "backtest":
             _check_backtest_spec(here, spec, strategies.get(str(claim.get("strategy"))), names,
-                                 sleeves, signals, report)
+                                 sleeves, signals, report, claim.get("grid"))
             continue
         for key in SIGNAL_FIELDS:
             if params.get(key) is not None and params[key] not in signals:

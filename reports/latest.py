@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from reports import formats
+from reports.markdown import cell
 from signals import compute_signal, get_signal
 
 WEIGHT_EPSILON = 1e-9
@@ -163,12 +164,12 @@ def latest_markdown(state: LatestState) -> str:
                in zip(_headlines(state), HEADLINES)), ""]
     if state.signals:
         lines += ["| signal | value | known since | as of |", "|---|---:|---|---|"]
-        lines += [f"| {s.name} | {s.text} | {s.since} | {s.as_of} |" for s in state.signals]
+        lines += [f"| {s.name} | {cell(s.text)} | {s.since} | {s.as_of} |" for s in state.signals]
         lines.append("")
     if state.strategies:
         lines += ["| strategy | target weights | decided at the close of | trades at the close of"
                   " |", "|---|---|---|---|"]
-        lines += [f"| {s.name} | {_weights_text(s)} | {s.decided} | {_trades_text(s)} |"
+        lines += [f"| {s.name} | {cell(_weights_text(s))} | {s.decided} | {cell(_trades_text(s))} |"
                   for s in state.strategies]
         lines.append("")
     return "\n".join(lines)

@@ -4,12 +4,35 @@ read as on the pages (`reports.formats`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 
+_ACTIVE = str.maketrans({"|": "\\|", "`": "\\`", "[": "\\[", "]": "\\]", "<": "&lt;",
+                         ">": "&gt;", "\r": " ", "\n": " "})
+
+
+def text(value) -> str:
+    """User-given text (a title, a sleeve or file name) as literal Markdown on one line: no
+    table break, code span, link or HTML tag of its own (a CI job page renders it); other
+    control characters dropped."""
+    plain = "".join(c for c in str(value) if c.isprintable() or c in "\r\n")
+    return plain.translate(_ACTIVE).lstrip("#")
+
+
+def code(value) -> str:
+    """`value` as a code span (a path, a name), or as `text` when it could end the span early."""
+    plain = str(value)
+    return f"`{plain}`" if plain.isprintable() and "`" not in plain else text(plain)
+
+
 def cell(value) -> str:
-    """Text safe inside a table cell (pipes escaped, one line)."""
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a table cell: `text` unless it is Markdown this module made (`code`,
+    **bold**, numbers)."""
+    value = str(value)
+    if re.fullmatch(r"`[A-Za-z0-9_.-]*`", value):
+        return value
+    return text(value)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence], align: str | None = None) -> str:

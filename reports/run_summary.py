@@ -13,7 +13,7 @@ from typing import Callable
 
 from reports import formats
 from reports.latest import latest_markdown, latest_state
-from reports.markdown import join_sections, table
+from reports.markdown import join_sections, table, text as markdown_text
 from reports.pages import RunReport
 
 Section = Callable[[RunReport, dict], "str | None"]
@@ -24,7 +24,7 @@ VERDICT_MARKS = {"supported": "✅", "not supported": "❌", "inconclusive": "�
 
 def header_section(run: RunReport, manifest: dict) -> str:
     spec, sessions = run.result.spec, manifest["sessions"]
-    return (f"## liqbt run: {run.title}\n\n"
+    return (f"## liqbt run: {markdown_text(run.title)}\n\n"
             f"Backtest {sessions['first']} .. {sessions['last']} ({sessions['count']:,} "
             f"sessions); decisions at the close of t trade at t+{spec.execution.lag_days}; fees "
             f"{spec.costs.fees_bps:g} bp, slippage {spec.costs.slippage_bps:g} bp; 252-day years, "

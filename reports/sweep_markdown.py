@@ -13,7 +13,7 @@ import pandas as pd
 from backtests.sweep.review import HEADLINES, headline_numbers
 from reports import formats
 from reports.formats import PERCENT_METRICS, missing
-from reports.markdown import join_sections, table
+from reports.markdown import code, join_sections, table, text
 from reports.sweep_page import ranked
 
 TOP_N = 10
@@ -80,10 +80,12 @@ def _headlines(summary: dict) -> str:
              _headline_text(h.kind, changes[h.name]["baseline"]),
              _change_text(h.kind, changes[h.name]["change"])) for h in shown]
     old = baseline.get("winner") or {}
-    moved = (f"the winner changed from {', '.join(f'{k} = {v:g}' for k, v in old.items())}"
+    moved = ("the winner changed from "
+             + ", ".join(f"{text(k)} = {'–' if v is None else f'{v:g}'}" for k, v in old.items())
              if baseline["winner_changed"] else "same winner")
     return (table(("headline", "value", "baseline", "change"), rows)
-            + f"\n\nBaseline: `{baseline['file']}` ({baseline.get('config')}); {moved}.")
+            + f"\n\nBaseline: {code(baseline['file'])} ({text(baseline.get('config'))}); "
+            f"{moved}.")
 
 
 def _gates(summary: dict) -> str | None:

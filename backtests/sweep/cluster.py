@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import pickle
+import re
 import time
 import uuid
 from collections import deque
@@ -34,7 +35,7 @@ import pandas as pd
 
 from backtests.sweep.chunks import ChunkResult, SweepJob, compute_chunk
 from backtests.sweep.store import SweepCheckpoint
-from feeds.errors import InputError, LiqbtError
+from feeds.errors import InputError, LiqbtError, shown
 
 OnChunk = Callable[[ChunkResult], None]
 CONNECT_TIMEOUT_S = 30.0
@@ -74,6 +75,35 @@ def run_on_worker(job: SweepJob, index: int, rows: pd.DataFrame,
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+
+
+def check_address(address: str, option: str) -> str:
+    """`address` if it reads as a dask scheduler address (SCHEME://HOST:PORT, or HOST:PORT for
+    tcp), else one line naming `option`: a malformed one would otherwise fail only after a
+    minute inside dask's client (with a traceback from its finaliser)."""
+    import ipaddress
+
+    match = re.fullmatch(r"(?:([a-z]+)://)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):([0-9]{1,5})",
+                         address)
+    problem = None
+    if not match:
+        problem = "expected SCHEME://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+    elif (match[1] or "tcp") not in SCHEMES:
+        problem = f"unknown scheme {match[1]!r}; dask speaks {', '.join(SCHEMES)}"
+    elif not 1 <= int(match[3]) <= 65535:
+        problem = f"port {match[3]} is not between 1 and 65535"
+    elif re.fullmatch(r"[0-9.]+", match[2]):
+        try:
+            ipaddress.IPv4Address(match[2])
+        except ValueError:
+            problem = f"{match[2]} is not an IPv4 address"
+    if problem:
+        raise InputError(f"{option} {shown(address)}: not a dask scheduler address ({problem}); "
+                         "pass the address `dask scheduler` prints")
+    return address
 
 
 def connect(address: str, timeout_s: float):

@@ -71,8 +71,9 @@ class SweepSection(ConfigModel):
     heatmap: list[str] | None = Field(None, min_length=2, max_length=2,
                                       description="two grid axes for the page's heatmap")
     gates: SweepGates = Field(SweepGates(), description="thresholds the sweep must meet (exit 3)")
-    cluster_timeout_s: float = Field(600.0, gt=0, description="dask: longest wait for a worker "
-                                     "or for the next chunk before giving up")
+    cluster_timeout_s: float = Field(600.0, gt=0, le=604_800, description="dask: longest wait "
+                                     "for a worker or for the next chunk before giving up (at "
+                                     "most a week: Python's waits overflow beyond that)")
 
     @model_validator(mode="after")
     def _consistent(self) -> "SweepSection":

@@ -123,10 +123,39 @@ def load_baseline(path: Path) -> Baseline:
     except ValueError as exc:
         raise InputError(f"--baseline {path}: not valid JSON ({exc}); pass a sweep_summary.json "
                          "of an earlier sweep") from None
-    if not isinstance(baseline, dict) or not isinstance(baseline.get("best"), dict):
-        raise InputError(f"--baseline {path}: not a sweep summary (no 'best' entry); pass a "
+    problem = _summary_problem(baseline)
+    if problem:
+        raise InputError(f"--baseline {path}: not a sweep summary ({problem}); pass a "
                          "sweep_summary.json of an earlier sweep")
     return Baseline(str(path), baseline)
+
+
+def _is_number(value) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _summary_problem(summary) -> str | None:
+    """What makes `summary` unlike a sweep_summary.json liqbt wrote (the fields compared)."""
+    if not isinstance(summary, dict) or not isinstance(summary.get("best"), dict):
+        return "no 'best' entry"
+    best = summary["best"]
+    for field in ("params", "metrics"):
+        values = best.get(field, {})
+        if not isinstance(values, dict) or not all(
+                isinstance(k, str) and _is_number(v) for k, v in values.items()):
+            return f"best.{field} is not a mapping of names to numbers"
+    walk = summary.get("walk_forward")
+    if walk is not None and not (isinstance(walk, dict) and all(
+            isinstance(walk.get(side, {}), dict) and _is_number(walk.get(side, {}).get("sharpe"))
+            for side in ("in_sample", "out_of_sample"))):
+        return "walk_forward is not a walk-forward summary"
+    for field in ("deflated_sharpe", "pbo", "parity_max_rel", "n_eligible", "combos"):
+        if not _is_number(summary.get(field)):
+            return f"{field} is not a number"
+    for field in ("metric", "config"):
+        if not isinstance(summary.get(field, ""), str):
+            return f"{field} is not a name"
+    return None
 
 
 def compare_with_baseline(summary: dict, baseline: Baseline) -> dict:
@@ -136,6 +165,9 @@ def compare_with_baseline(summary: dict, baseline: Baseline) -> dict:
     changes = {}
     for headline in HEADLINES:
         value, old = now[headline.name], before[headline.name]
+        if headline.name == "metric" and baseline.get("metric", "sharpe") != summary.get(
+                "metric", "sharpe"):
+            old = None  # the baseline selected by another metric: no comparable number
         changes[headline.name] = {"value": value, "baseline": old,
                                   "change": None if value is None or old is None else value - old}
     winner, old_winner = summary["best"].get("params"), baseline["best"].get("params")

@@ -28,11 +28,13 @@ from typing import Callable
 
 from backtests.sweep.store import SweepCheckpoint, chunk_file_name
 from feeds.atomic import json_ready
-from feeds.errors import InputError
+from feeds.errors import InputError, shown
 
 SHARD_FORMAT = "liqbt sweep shard"
 MANIFEST_PATTERN = re.compile(r"shard-(\d+)-of-(\d+)\.json")
 SHOWN = 8  # items listed per kind of problem before "and N more"
+MAX_SHARDS = 256  # as `--shards` of --plan: a CI matrix holds at most 256 jobs
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,11 @@ class Shard:
 
     @classmethod
     def parse(cls, text: str) -> "Shard":
-        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
-        if not match or not 1 <= int(match[1]) <= int(match[2]):
-            raise InputError(f"--shard {text!r}: expected I/N with 1 <= I <= N, e.g. --shard 2/4 "
-                             "(the shards of `liqbt sweep CONFIG --plan --shards N`)")
+        match = re.fullmatch(r"\s*([0-9]{1,6})\s*/\s*([0-9]{1,6})\s*", text)
+        if not match or not 1 <= int(match[1]) <= int(match[2]) <= MAX_SHARDS:
+            raise InputError(f"--shard {shown(text)}: expected I/N with 1 <= I <= N <= "
+                             f"{MAX_SHARDS}, e.g. --shard 2/4 (the shards of `liqbt sweep CONFIG "
+                             "--plan --shards N`)")
         return cls(int(match[1]), int(match[2]))
 
     @property
@@ -97,8 +100,14 @@ def _listing(items: list[str]) -> str:
     return shown + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
 
 
-def _read_manifest(path: Path) -> dict | None:
-    """The shard manifest at `path`, or None when it is not one (or not readable)."""
+def _count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _read_manifest(path: Path, n_combos: int) -> dict | None:
+    """The shard manifest at `path`, or None when it is not one liqbt wrote for a sweep of
+    `n_combos` (unreadable, damaged, edited: chunk indices outside the sweep, hashes that are
+    not sha256)."""
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -106,28 +115,49 @@ def _read_manifest(path: Path) -> dict | None:
     if not isinstance(manifest, dict) or manifest.get("format") != SHARD_FORMAT:
         return None
     fields = ("chunk_size", "shards", "shard")
-    if not all(isinstance(manifest.get(f), int) and manifest[f] >= 1 for f in fields):
+    if not all(_count(manifest.get(f)) and manifest[f] >= 1 for f in fields) \
+            or manifest["shard"] > manifest["shards"] or not isinstance(manifest.get("key"), str):
         return None
+    n_chunks = max(1, math.ceil(n_combos / manifest["chunk_size"]))
+    done, hashes = manifest.get("done", []), manifest.get("sha256", {})
+    if not isinstance(done, list) or not isinstance(hashes, dict) \
+            or not all(_count(i) and i < n_chunks for i in done) \
+            or not all(isinstance(h, str) and SHA256.fullmatch(h) for h in hashes.values()):
+        return None
+    if not isinstance(manifest.get("run", {}), dict):
+        manifest["run"] = {}
     return manifest
+
+
+def manifest_paths(folder: Path) -> list[Path]:
+    """Every shard manifest below `folder` (checked before any data is loaded), or one line."""
+    if not folder.is_dir():
+        what = "not a folder" if folder.exists() else "no such folder"
+        raise InputError(f"--merge-from {folder}: {what}; pass the folder the shard outputs "
+                         "(artifacts) were gathered into")
+    try:
+        paths = sorted(p for p in folder.rglob("shard-*-of-*.json")
+                       if MANIFEST_PATTERN.fullmatch(p.name))
+    except OSError as exc:
+        raise InputError(f"--merge-from {folder}: cannot list {exc.filename or folder} "
+                         f"({exc.strerror}); make the shard outputs readable") from None
+    if not paths:
+        raise InputError(f"--merge-from {folder}: no shard manifest (shard-I-of-N.json) below it; "
+                         "run `liqbt sweep CONFIG --shard I/N --out DIR` for each shard and "
+                         "gather their DIRs there")
+    return paths
 
 
 def gather_shards(folder: Path, key_of: Callable[[int], str], n_combos: int) -> GatheredShards:
     """The chunks of the shard outputs anywhere below `folder` (see the module docstring);
     `key_of(chunk_size)` is this sweep's checkpoint key for that chunk size."""
-    if not folder.is_dir():
-        raise InputError(f"--merge-from {folder}: no such folder; pass the folder the shard "
-                         "outputs (artifacts) were gathered into")
-    paths = sorted(p for p in folder.rglob("shard-*-of-*.json") if MANIFEST_PATTERN.fullmatch(p.name))
-    if not paths:
-        raise InputError(f"--merge-from {folder}: no shard manifest (shard-I-of-N.json) below it; "
-                         "run `liqbt sweep CONFIG --shard I/N --out DIR` for each shard and "
-                         "gather their DIRs there")
+    paths = manifest_paths(folder)
     foreign: list[str] = []
     valid: list[tuple[Path, dict]] = []
     for path in paths:
-        manifest = _read_manifest(path)
+        manifest = _read_manifest(path, n_combos)
         if manifest is None:
-            foreign.append(f"{path} (not a liqbt shard manifest)")
+            foreign.append(f"{path} (not a liqbt shard manifest, or damaged)")
         elif manifest.get("key") != key_of(manifest.get("chunk_size")):
             foreign.append(f"{path} (made for another config, grid or data)")
         else:
@@ -188,6 +218,10 @@ def run_shard(setup, out_dir: Path, shard: Shard, *, resume: bool = False,
     chunk_size = chunk or shard_chunk_size(n_combos, shard.count, setup.spec.sweep.chunk)
     n_chunks = max(1, math.ceil(n_combos / chunk_size))
     assigned = shard.chunks(n_chunks)
+    if not assigned:
+        raise InputError(f"--shard {shard.label}: no chunk for this shard: the sweep has "
+                         f"{n_chunks} chunks of {chunk_size} combinations; run the shards "
+                         f"`liqbt sweep CONFIG --plan --shards {shard.count}` lists")
     checkpoint = SweepCheckpoint(
         out_dir / "checkpoint", chunk_key(setup, chunk_size), n_combos, chunk_size,
         assigned=assigned, manifest_name=shard.manifest_name,

@@ -123,9 +123,11 @@ class SweepCheckpoint:
                          if i in self.assigned and self.chunk_path(i).is_file()}
             self.sha256 = {i: hashes[str(i)] for i in self.done if str(i) in hashes}
             return
-        if self.folder.is_dir():
+        if self.folder.is_dir():  # a shard's own chunks only: shards may share a folder
+            owned = {chunk_file_name(i) for i in self.assigned}
             for stale in self.folder.glob("chunk-*.parquet"):
-                stale.unlink()
+                if self.manifest_name == "manifest.json" or stale.name in owned:
+                    stale.unlink()
         self.done, self.sha256 = set(), {}
         self.write_manifest()
 
@@ -167,30 +169,46 @@ class SweepCheckpoint:
         """Copy finished chunks made elsewhere ({index: (file, sha256)}, e.g. by shards) into
         this checkpoint, each checked against its sha256; the manifest is written once."""
         for index, (source, sha256) in sorted(files.items()):
-            data = source.read_bytes()
+            try:
+                data = source.read_bytes()
+            except OSError as exc:
+                raise InputError(f"{source}: cannot read this shard's chunk ({exc.strerror}); "
+                                 "make the shard outputs readable") from None
             if hashlib.sha256(data).hexdigest() != sha256:
                 raise InputError(f"{source}: the chunk file changed after its shard listed it "
                                  "(sha256 mismatch); download the shard artifacts again")
+            self._result(index, data, source, "rerun that shard")  # damaged as it was made
             write_bytes_atomic(self.chunk_path(index), data)
             self.done.add(index)
             self.sha256[index] = sha256
         self.write_manifest()
 
     def load(self, index: int) -> ChunkResult:
-        from backtests.sweep.chunks import ChunkResult
-
         path = self.chunk_path(index)
         data = path.read_bytes()
         if index in self.sha256 and hashlib.sha256(data).hexdigest() != self.sha256[index]:
             raise InputError(f"{path}: the chunk file changed after it was checkpointed (sha256 "
                              f"mismatch); delete {self.folder} and rerun")
-        frame = pd.read_parquet(io.BytesIO(data))
+        return self._result(index, data, path, f"delete {self.folder} and rerun")
+
+    def _result(self, index: int, data: bytes, path: Path, fix: str) -> ChunkResult:
+        """Chunk `index` from the bytes of its file `path`, or one line ending with `fix`."""
+        from backtests.sweep.chunks import ChunkResult
+
+        try:
+            frame = pd.read_parquet(io.BytesIO(data))
+        except Exception as exc:  # noqa: BLE001  (pyarrow raises several kinds for a bad file)
+            raise InputError(f"{path}: not a readable chunk file ({type(exc).__name__}); "
+                             f"{fix}") from None
         expected = self.rows(index)
         if len(frame) != expected.stop - expected.start:
             raise InputError(f"{path}: {len(frame)} rows where "
-                             f"{expected.stop - expected.start} were expected; delete "
-                             f"{self.folder} and rerun")
-        return ChunkResult.from_frame(index, frame)
+                             f"{expected.stop - expected.start} were expected; {fix}")
+        try:
+            return ChunkResult.from_frame(index, frame)
+        except (KeyError, TypeError, ValueError):
+            raise InputError(f"{path}: not a chunk of a liqbt sweep (its columns differ); "
+                             f"{fix}") from None
 
     def todo(self) -> list[int]:
         return [i for i in self.assigned if i not in self.done]

@@ -30,6 +30,10 @@ from strategies.schedule import Rebalance
 ClaimId = Annotated[int, Field(ge=1, le=6, description="claim number in DESIGN.md (1-6)")]
 SPEC_NAME = r"^[a-z0-9][a-z0-9_.-]*$"
 PRIMARY = "primary"
+#: Specifications per claim: each is a full walk-forward of the claim's grid (the article's claims
+#: have at most 12); a longer list is a typo or a generated sweep in the wrong place.
+MAX_SPECIFICATIONS = 100
+Axes = dict[str, Annotated[list[float], Field(min_length=1)]]
 
 
 class WalkForwardSpec(WalkForwardSection):
@@ -43,11 +47,13 @@ class WalkForwardSpec(WalkForwardSection):
 class Specification(ConfigModel):
     """One alternative version of a claim's test (see the module docstring)."""
 
-    name: str = Field(pattern=SPEC_NAME, description="short id, shown on the specification curve")
-    about: str = Field("", description="what a skeptic changes, in a few words")
+    name: str = Field(pattern=SPEC_NAME, max_length=64,
+                      description="short id, shown on the specification curve")
+    about: str = Field("", max_length=200,
+                       description="what a skeptic changes, in a few words (one line)")
     params: dict[str, Any] = Field(default_factory=dict)
     signals: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    grid: dict[str, list[float]] | None = None
+    grid: Axes | None = None
     rebalance: Rebalance | None = None
     benchmark: str | None = None
 
@@ -55,13 +61,19 @@ class Specification(ConfigModel):
     def _not_primary(self) -> "Specification":
         if self.name == PRIMARY:
             raise ValueError("'primary' is the claim as configured; name the alternative")
+        if not self.about.isprintable():
+            raise ValueError(f"specification {self.name}: about must be one line of printable "
+                             "text (no newline, tab or control character)")
         return self
 
 
 def _unique_names(specifications: list[Specification]) -> None:
     names = [spec.name for spec in specifications]
-    if len(names) != len(set(names)):
-        raise ValueError(f"specification names must be unique, got {names}")
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValueError(f"specification names must be unique: {', '.join(twice)} appear(s) "
+                         "more than once; rename one")
+
 
 
 def _claim_fields_only(claim: ConfigModel, kinds: str) -> None:
@@ -84,9 +96,10 @@ class BacktestClaim(ConfigModel):
     test: Literal["backtest"]
     strategy: str = Field(description="configured strategy implementing the claim")
     benchmark: str = Field(description="configured strategy it must beat, or risk_free")
-    grid: dict[str, list[float]] = Field(default_factory=dict,
-                                         description="parameter grid re-selected by walk-forward")
-    specifications: list[Specification] = Field(default_factory=list)
+    grid: Axes = Field(default_factory=dict,
+                       description="parameter grid re-selected by walk-forward")
+    specifications: list[Specification] = Field(default_factory=list,
+                                                max_length=MAX_SPECIFICATIONS)
 
     @model_validator(mode="after")
     def _names(self) -> "BacktestClaim":
@@ -107,7 +120,8 @@ class ScenarioClaim(ConfigModel):
     large_min: float = Field(45.0, gt=0)
     min_sessions: int = Field(126, ge=21, description="sessions a scenario needs to be judged")
     rule_claim: BacktestClaim | None = Field(None, description="optional rule test, reported too")
-    specifications: list[Specification] = Field(default_factory=list)
+    specifications: list[Specification] = Field(default_factory=list,
+                                                max_length=MAX_SPECIFICATIONS)
 
     @model_validator(mode="after")
     def _ordered(self) -> "ScenarioClaim":
@@ -127,7 +141,8 @@ class StressClaim(ConfigModel):
     horizon_sessions: int = Field(63, ge=5, description="how soon purchases must rise")
     cooldown_sessions: int = Field(21, ge=1, description="quiet sessions before a new episode")
     min_episodes: int = Field(3, ge=1, description="episodes needed to judge at all")
-    specifications: list[Specification] = Field(default_factory=list)
+    specifications: list[Specification] = Field(default_factory=list,
+                                                max_length=MAX_SPECIFICATIONS)
 
     @model_validator(mode="after")
     def _specs(self) -> "StressClaim":

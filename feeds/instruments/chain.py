@@ -55,6 +55,14 @@ class ChainInstrument(InstrumentModel):
             if link.prices_on_run_sessions:
                 raise ValueError(f"chain link {position} ({type(link).__name__}) is priced from "
                                  "rates on the run's sessions; chain exchange products only")
+        for position, (before, link) in enumerate(zip(self.chain, self.chain[1:]), start=1):
+            since = getattr(link, "since", None)
+            ends, starts = getattr(before, "until", None), getattr(before, "since", None)
+            for bound, what in ((ends, "until"), (starts, "since")):
+                if since is not None and bound is not None and since <= bound:
+                    raise ValueError(f"chain link {position} (since {since}) does not start "
+                                     f"after link {position - 1}'s {what} {bound}; list the "
+                                     "links in time order, each since: after the previous until:")
         return self
 
     def tickers(self) -> list[str]:
@@ -92,6 +100,10 @@ class ChainInstrument(InstrumentModel):
                 gaps.append(Gap(levels.index[-1] + pd.Timedelta(days=1), own.index[0],
                                 f"no data of chain link {position - 1} after "
                                 f"{levels.index[-1].date()}"))
+            if start < levels.index[0]:
+                raise DataError(f"chain link {position} takes over on {start.date()}, before "
+                                f"link {position - 1}'s first price ({levels.index[0].date()}); "
+                                "list the links in time order (give the later one a since:)")
             level = float(levels.loc[:start].iloc[-1])
             tail = own.loc[own.index > start]
             joined = pd.Series(np.r_[level, level * tail.to_numpy(dtype=float) / base],

@@ -8,9 +8,12 @@ that holds all of it.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Callable, Mapping
+
+from reports.markdown import code
 
 STEP_SUMMARY_LIMIT = 1_000_000  # bytes; GitHub's limit is 1 MiB = 1,048,576 per step
 
@@ -20,7 +23,7 @@ def fit_to(text: str, room: int, full_text_at: Path) -> str:
     if len(text.encode()) <= room:
         return text
     note = (f"\n*(cut to stay under GitHub's 1 MiB step-summary limit; all of it is in "
-            f"`{full_text_at}`)*\n")
+            f"{code(full_text_at)})*\n")
     budget = room - len(note.encode())
     if budget <= 0:
         return ""
@@ -37,6 +40,8 @@ def append_step_summary(markdown: str, full_text_at: Path,
         return None
     path = Path(target)
     try:
+        if path.exists() and not path.is_file():  # a folder, a device, a FIFO that would block
+            raise OSError(errno.EINVAL, "not a regular file")
         used = path.stat().st_size if path.exists() else 0
         separator = "\n" if used else ""
         text = fit_to(separator + markdown.rstrip("\n") + "\n", STEP_SUMMARY_LIMIT - used,

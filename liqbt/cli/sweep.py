@@ -104,11 +104,23 @@ def sweep(
         raise InputError(f"{config}: no sweep: section; add one with strategy, grid and metric "
                          "(example in liqbt/configs/article.yaml)")
     _check_modes(plan=plan, shards=shards, shard=shard, merge_from=merge_from, resume=resume,
-                 dask=dask, scheduler=scheduler, workers=workers, chunk=chunk)
+                 dask=dask, scheduler=scheduler, workers=workers, chunk=chunk,
+                 writes={"--out": out is not None, "--baseline": baseline is not None,
+                         "--no-gates": not gates})
     if plan:
         return _print_plan(loaded, shards or 1, chunk)
-    if not dask:
-        scheduler = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    scheduler = _scheduler_address(scheduler, dask or merge_from is not None)
+    if shard is not None:
+        from backtests.sweep.sharding import Shard
+
+        Shard.parse(shard)  # said before any data is loaded or any folder locked
+    if merge_from is not None:
+        from backtests.sweep.sharding import manifest_paths
+
+        manifest_paths(merge_from)  # a wrong folder is said before any data is loaded
+    from backtests.sweep.review import load_baseline
+
+    previous = load_baseline(baseline) if baseline is not None else None  # no folder made yet
     out_dir = Path("runs") / loaded.name / "sweep" if out is None else out
     avoid = data_folders(snapshot, loaded, config, None)
     if merge_from is not None:
@@ -117,7 +129,7 @@ def sweep(
         failed = _run_sweep(loaded, config, snapshot, out_dir,  # work; it checkpoints into it
                             resume=resume, chunk=chunk, workers=workers, dask=dask,
                             scheduler=scheduler, shard=shard, merge_from=merge_from, gates=gates,
-                            baseline=baseline)
+                            baseline=previous)
     exit_fast_when_done()  # every file is written, every dask client closed, the lock released
     if failed:
         for line in failed:
@@ -125,9 +137,21 @@ def sweep(
         raise typer.Exit(3)
 
 
+def _scheduler_address(scheduler: str | None, dask: bool) -> str | None:
+    """The --scheduler address, else DASK_SCHEDULER_ADDRESS (not with --dask), checked."""
+    from backtests.sweep.cluster import check_address
+
+    if scheduler is not None:
+        return check_address(scheduler, "--scheduler")
+    from_env = os.environ.get("DASK_SCHEDULER_ADDRESS", "")
+    if dask or not from_env.strip():
+        return None
+    return check_address(from_env, "DASK_SCHEDULER_ADDRESS")
+
+
 def _check_modes(*, plan: bool, shards, shard, merge_from, resume, dask, scheduler, workers,
-                 chunk) -> None:
-    """Options that cannot go together: one line, exit 2."""
+                 chunk, writes: dict[str, bool]) -> None:
+    """Options that cannot go together, or that a mode would silently ignore: one line, exit 2."""
     from feeds.errors import InputError
 
     given = {"--plan": plan, "--shard": shard is not None, "--merge-from": merge_from is not None}
@@ -144,6 +168,11 @@ def _check_modes(*, plan: bool, shards, shard, merge_from, resume, dask, schedul
                                        and chunk is not None}.items() if on]
         if extra:
             raise InputError(f"{modes[0]} does not compute chunks: drop {', '.join(extra)}")
+    ignored = [name for name, on in writes.items() if on and (plan or name != "--out")]
+    if (plan or shard is not None) and ignored:
+        what = ("prints the shard matrix and writes nothing" if plan else "computes chunks "
+                "only; gates and baselines are checked by --merge-from")
+        raise InputError(f"{modes[0]} {what}: drop {', '.join(ignored)}")
     if dask and scheduler is not None:
         raise InputError("--dask starts a local cluster and --scheduler uses an existing one: "
                          "pass one of them")
@@ -167,12 +196,11 @@ def _run_sweep(loaded, config: Path, snapshot, out_dir: Path, *, resume, chunk, 
     """Compute (a shard, the merge of shards, or the whole sweep) and write its outputs into
     `out_dir`; returns one line per failed gate."""
     from backtests.sweep import prepare_sweep, run_configured_sweep
-    from backtests.sweep.review import failed_gate_lines, load_baseline
+    from backtests.sweep.review import failed_gate_lines
     from backtests.sweep.sharding import Shard, merge_shards, run_shard
     from liqbt.run import build_panel, compute_configured_signals, open_run_source, sweep_spec
 
     part = Shard.parse(shard) if shard is not None else None
-    previous = load_baseline(baseline) if baseline is not None else None
     status("loading data")
     panel = build_panel(loaded, open_run_source(snapshot, loaded, config, progress=status))
     status("computing signals")
@@ -191,11 +219,11 @@ def _run_sweep(loaded, config: Path, snapshot, out_dir: Path, *, resume, chunk, 
                        f"({checkpoint.manifest_name}); merge all shards with --merge-from")
             return []
         if merge_from is not None:
-            outcome = merge_shards(setup, merge_from, out_dir, gates=gates, baseline=previous,
+            outcome = merge_shards(setup, merge_from, out_dir, gates=gates, baseline=baseline,
                                    status=status)
         else:
             outcome = run_configured_sweep(setup, out_dir, resume=resume, chunk=chunk,
-                                           gates=gates, baseline=previous,
+                                           gates=gates, baseline=baseline,
                                            progress=RichSweepProgress(), status=status,
                                            **engine)
     except KeyboardInterrupt:

@@ -79,3 +79,22 @@ def test_a_sweep_with_a_sleeve_risk_free_says_so_and_keeps_parity(sweep_inputs, 
     assert outcome.summary["risk_free"]["sleeve"] == "cash"
     assert outcome.extra["parity"].metrics_max_rel <= 1e-9
     assert outcome.walk_forward is not None
+
+
+def test_a_risk_free_sleeve_without_prices_in_the_window_is_an_error_not_zero():
+    """Every Sharpe said 'in excess of sleeve X' while X counted as 0 on every session."""
+    from backtests.results import risk_free_returns
+    from feeds.errors import DataError
+    from feeds.instruments import TickerInstrument
+    from feeds.panel import PointInTimePanel
+    from tests.fakes import MemorySource
+
+    sessions = business_days("2020-01-06", 60)
+    source = MemorySource(prices={"OLD": pd.Series(np.linspace(10, 20, 60), index=sessions),
+                                  "NEW": pd.Series(5.0, index=sessions[40:])})
+    panel = PointInTimePanel(source, {"old": TickerInstrument(ticker="OLD"),
+                                      "new": TickerInstrument(ticker="NEW")}, end=sessions[20])
+    with pytest.raises(DataError, match=r"risk_free.sleeve 'new' has no returns in the backtest "
+                                        r"window 2020-01-06..2020-02-03 \(prices on 0 sessions\)"):
+        risk_free_returns(RiskFreeSection(sleeve="new"), panel)
+    assert risk_free_returns(RiskFreeSection(sleeve="old"), panel).iloc[1] > 0

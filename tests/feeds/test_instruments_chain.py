@@ -153,3 +153,27 @@ def test_bills_accrue_at_the_last_known_rate_until_the_last_session_but_no_furth
     panel = PointInTimePanel(stale, {"equities": TickerInstrument(ticker="SPY"),
                                      "cash": TBillInstrument(tbill="DTB3")})
     assert panel.sessions[-1] == pd.Timestamp("2025-12-18")         # 10 days past 12-08, no more
+
+
+@pytest.mark.parametrize("links, what", [
+    ([{"ticker": "A", "until": "2020-03-31"}, {"ticker": "B", "since": "2020-02-28"}],
+     "link 0's until 2020-03-31"),
+    ([{"ticker": "A", "since": "2020-02-28"}, {"ticker": "B", "since": "2020-02-28"}],
+     "link 0's since 2020-02-28"),
+])
+def test_links_that_overlap_by_their_dates_are_refused(links, what):
+    with pytest.raises(ValidationError, match=f"chain link 1 \\(since 2020-02-28\\) does not "
+                                              f"start after {what}"):
+        ChainInstrument(chain=links)
+
+
+def test_links_out_of_time_order_are_one_line_not_an_index_error():
+    """The later product listed first: the next link would take over before the first one's
+    first price (this was an IndexError inside pandas)."""
+    dates = business_days("2020-01-06", 10)
+    source = MemorySource(prices={"A": pd.Series(100.0, index=dates),
+                                  "B": pd.Series(50.0, index=dates[5:])})
+    chain = ChainInstrument(chain=[{"ticker": "B"}, {"ticker": "A"}])
+    with pytest.raises(DataError, match=r"chain link 1 takes over on 2020-01-06, before link 0's "
+                                        r"first price \(2020-01-13\); list the links in time"):
+        chain.build(source)

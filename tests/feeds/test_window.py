@@ -88,3 +88,16 @@ def test_a_sleeve_listed_after_the_start_is_said():
                                       "new": TickerInstrument(ticker="NEW")})
     assert panel.window_notes == [f"sleeve 'new' has no prices before {SESSIONS[30].date()}, 30 "
                                   "weekdays into the backtest: until then no strategy can hold it"]
+
+
+def test_a_sleeve_listed_after_the_window_ends_is_said_as_such():
+    """Not 'N weekdays into the backtest' for a date past its end."""
+    source = MemorySource(prices={"OLD": pd.Series(np.linspace(10, 20, 60), index=SESSIONS),
+                                  "NEW": pd.Series(5.0, index=SESSIONS[40:])})
+    panel = PointInTimePanel(source, {"old": TickerInstrument(ticker="OLD"),
+                                      "new": TickerInstrument(ticker="NEW")},
+                             end=SESSIONS[20])
+    assert panel.window_notes == [f"sleeve 'new' has no prices in the backtest window (its first "
+                                  f"is {SESSIONS[40].date()}, after the window ends "
+                                  f"{SESSIONS[20].date()}): no strategy can hold it"]
+

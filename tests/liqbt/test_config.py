@@ -168,3 +168,56 @@ def test_specifications_are_checked_against_the_rule_and_the_signals_they_change
     assert "specifications.0.grid.wat: unknown grid parameter of rule liquidity_regime" in line
     (line,) = problems(tmp_path, GOOD + "verdict: {risk_free_sleeve: cash, claims: []}\n")
     assert "verdict: risk_free_sleeve has moved: the verdict uses the run's top-level" in line
+
+
+def test_a_risk_free_sleeve_that_is_no_name_is_one_line_not_two(tmp_path):
+    (line,) = problems(tmp_path, RISK_FREE.replace("{sleeve: gold}", "{sleeve: 5}"))
+    assert line.endswith("risk_free.sleeve: Input should be a valid string")
+
+
+def test_a_cluster_timeout_python_cannot_wait_for_is_refused(tmp_path):
+    """threading's waits overflow ('timestamp out of range') far below 1e300 seconds."""
+    from tests.sweep_fixtures import SWEEP_CONFIG
+
+    (line,) = problems(tmp_path, SWEEP_CONFIG.replace("  chunk: 5\n",
+                                                      "  chunk: 5\n  cluster_timeout_s: 1e300\n"))
+    assert "sweep.cluster_timeout_s: Input should be less than or equal to 604800" in line
+
+
+def _gold_verdict(spec: str) -> str:
+    from tests.sweep_fixtures import SWEEP_CONFIG
+
+    return SWEEP_CONFIG + f"""verdict:
+  claims:
+    - id: 2
+      test: backtest
+      strategy: gold
+      benchmark: risk_free
+      grid: {{overweight: [0.2, 0.4]}}
+      specifications:
+        - {spec}
+"""
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("{name: wide, grid: {base_weight: [" + ", ".join(str(i / 100) for i in range(100))
+     + "], rising_above: [" + ", ".join(str(i / 10) for i in range(11)) + "]}}",
+     "specifications.0.grid: this specification's grid has 2,200 combinations (2 overweight x "
+     "100 base_weight x 11 rising_above); at most 1,000"),
+    ("{name: empty-axis, grid: {base_weight: []}}",
+     "specifications.0.grid.base_weight: List should have at least 1 item"),
+    ("{name: " + "a" * 65 + "}", "specifications.0.name: String should have at most 64"),
+    ('{name: two-lines, about: "one\\ntwo"}', "about must be one line of printable text"),
+    ("{name: dup}\n        - {name: dup}", "specification names must be unique: dup appear(s)"),
+])
+def test_specifications_are_bounded_one_line_each(tmp_path, spec, message):
+    """A specification's grid is the claim's with its axes replaced: counted (it was not, so a
+    10^6 grid was built per specification); names and abouts are short single lines (pages)."""
+    lines = problems(tmp_path, _gold_verdict(spec))
+    assert len(lines) == 1 and message in lines[0], lines
+
+
+def test_a_claim_holds_at_most_100_specifications(tmp_path):
+    specs = "\n        - ".join(f"{{name: s{i}, rebalance: weekly}}" for i in range(101))
+    (line,) = problems(tmp_path, _gold_verdict(specs))
+    assert "specifications: List should have at most 100 items" in line

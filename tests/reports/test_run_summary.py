@@ -48,3 +48,18 @@ def test_verdict_labels_and_sections_can_be_added(quickstart_run):
     assert verdict_section(SimpleNamespace(result=SimpleNamespace(verdict_rows=lambda: None)),
                            {}) is None
     assert len(SECTIONS) >= 5 and run_summary_markdown.__doc__
+
+
+def test_a_report_title_cannot_inject_markdown_or_html_into_the_job_page():
+    from reports.run_summary import header_section
+
+    spec = SimpleNamespace(execution=SimpleNamespace(lag_days=1),
+                           costs=SimpleNamespace(fees_bps=0, slippage_bps=0),
+                           risk_free=SimpleNamespace(describe=lambda: "0.00% a year"))
+    run = SimpleNamespace(title="T|`x`<script>alert(2)</script>\n\n## injected\n| a | b |",
+                          result=SimpleNamespace(spec=spec))
+    head = header_section(run, {"sessions": {"first": "a", "last": "b", "count": 2}})
+    first = head.splitlines()[0]
+    assert first == ("## liqbt run: T\\|\\`x\\`&lt;script&gt;alert(2)&lt;/script&gt;  "
+                     "## injected \\| a \\| b \\|")
+    assert head.splitlines()[1] == "" and "<script>" not in head

@@ -8,6 +8,7 @@ tests/liqbt/cli/test_sweep.py.)"""
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import replace
 
@@ -113,3 +114,26 @@ def test_an_unreachable_scheduler_is_one_line():
     with pytest.raises(InputError, match=r"cannot reach the dask scheduler at "
                                          r"tcp://127.0.0.1:9 within 1 s .*dask scheduler"):
         connect("tcp://127.0.0.1:9", timeout_s=1)
+
+
+@pytest.mark.parametrize("address, problem", [
+    ("", "expected SCHEME://HOST:PORT"), ("nonsense", "expected SCHEME://HOST:PORT"),
+    ("http://x:80", "unknown scheme 'http'"), ("tcp://h:99999", "port 99999 is not between"),
+    ("tcp://256.1.1.1:8786", "256.1.1.1 is not an IPv4 address"),
+    (" tcp://h:1", "expected SCHEME://HOST:PORT"),
+])
+def test_a_malformed_scheduler_address_is_one_line_at_once(address, problem):
+    """dask's client takes a minute to refuse these and its finaliser prints a traceback."""
+    from backtests.sweep.cluster import check_address
+
+    with pytest.raises(InputError, match=re.escape(problem)) as caught:
+        check_address(address, "--scheduler")
+    assert str(caught.value).startswith(f"--scheduler '{address}': not a dask scheduler address")
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "10.0.0.5:8786", "tls://h.example:1",
+                                     "tcp://[::1]:8786", "ws://sched-1:8786"])
+def test_real_scheduler_addresses_pass(address):
+    from backtests.sweep.cluster import check_address
+
+    assert check_address(address, "--scheduler") == address

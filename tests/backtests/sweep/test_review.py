@@ -69,3 +69,31 @@ def test_a_bad_baseline_file_is_one_line(tmp_path, text, message):
     with pytest.raises(InputError, match=message) as caught:
         load_baseline(path)
     assert str(caught.value).startswith(f"--baseline {path}: ") and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("edit, problem", [
+    ({"best": {"params": 5}}, "best.params is not a mapping of names to numbers"),
+    ({"best": {"params": {}, "metrics": {"sharpe": "abc"}}}, "best.metrics is not a mapping"),
+    ({"walk_forward": [1]}, "walk_forward is not a walk-forward summary"),
+    ({"pbo": "low"}, "pbo is not a number"),
+    ({"config": ["x"]}, "config is not a name"),
+])
+def test_a_baseline_of_the_wrong_shape_is_one_line_before_the_sweep(small_sweep, tmp_path, edit,
+                                                                    problem):
+    """Wrong shapes used to pass the check and crash after the sweep (AttributeError,
+    ValueError in the comparison)."""
+    summary = json.loads((small_sweep.out_dir / "sweep_summary.json").read_text())
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps({**summary, **edit}))
+    with pytest.raises(InputError, match=f"not a sweep summary \\({problem}"):
+        load_baseline(path)
+
+
+def test_a_baseline_selected_by_another_metric_has_no_metric_change(small_sweep, tmp_path):
+    """Comparing this sweep's Sharpe with another sweep's CAGR is no change: none is given."""
+    summary = json.loads((small_sweep.out_dir / "sweep_summary.json").read_text())
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps({**summary, "metric": "cagr"}))
+    changes = compare_with_baseline(small_sweep.summary, load_baseline(path))["changes"]
+    assert changes["metric"]["baseline"] is None and changes["metric"]["change"] is None
+    assert changes["sharpe"]["change"] == 0.0

@@ -4,13 +4,14 @@ or duplicated). End to end (real shards, merged = unsharded) in tests/workflows/
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
 import pytest
 
 from backtests.sweep.sharding import (
-    SHARD_FORMAT, Shard, gather_shards, plan, shard_chunk_size,
+    SHARD_FORMAT, Shard, gather_shards, manifest_paths, plan, shard_chunk_size,
 )
 from backtests.sweep.store import SweepCheckpoint
 from feeds.errors import InputError
@@ -103,3 +104,56 @@ def test_a_changed_chunk_file_or_no_shard_at_all_is_refused(tmp_path):
         gather_shards(tmp_path / "out", key_of, 11)
     with pytest.raises(InputError, match="no such folder"):
         gather_shards(tmp_path / "nowhere", key_of, 11)
+
+
+@pytest.mark.parametrize("bad", ["１/4", "1/257", "99999999999999999999/99999999999999999999"])
+def test_a_shard_beyond_the_plan_or_in_other_digits_is_refused(bad):
+    with pytest.raises(InputError, match=r"expected I/N with 1 <= I <= N <= 256"):
+        Shard.parse(bad)
+
+
+@pytest.mark.parametrize("edit", [
+    {"done": None}, {"done": "0,3"}, {"done": ["0", "3"]}, {"done": [0.0, 3]},
+    {"done": [-1, 0, 3]}, {"done": [True, 3]}, {"done": [0, 10 ** 30]}, {"sha256": None},
+    {"sha256": {"0": 5}}, {"shard": True}, {"shard": 3}, {"chunk_size": 0}, {"key": None},
+], ids=str)
+def test_a_damaged_or_edited_shard_manifest_is_foreign_not_a_crash(tmp_path, edit):
+    """Wrong JSON shapes in a manifest: one line naming the file (was: TypeError/ValueError)."""
+    write_shard(tmp_path / "a", Shard(1, 2))
+    write_shard(tmp_path / "b", Shard(2, 2))
+    path = tmp_path / "a" / "checkpoint" / "shard-1-of-2.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **edit}))
+    with pytest.raises(InputError) as caught:
+        gather_shards(tmp_path, key_of, 11)
+    assert f"foreign {path} (not a liqbt shard manifest, or damaged)" in str(caught.value)
+    assert "missing chunks 0, 2 of 4 (shards 1/2)" in str(caught.value)
+
+
+def test_a_damaged_chunk_is_named_at_its_shard_when_merged(tmp_path):
+    """A chunk whose sha256 matches its manifest but is not a chunk (damaged when it was made,
+    or a hand-made manifest): one line naming the shard's file, before anything is adopted."""
+    store = write_shard(tmp_path / "a", Shard(1, 1))
+    bad = store.chunk_path(1)
+    bad.write_bytes(b"PAR1 not parquet")
+    manifest = json.loads(store.manifest_path.read_text())
+    manifest["sha256"]["1"] = hashlib.sha256(bad.read_bytes()).hexdigest()
+    store.manifest_path.write_text(json.dumps(manifest))
+    target = SweepCheckpoint(tmp_path / "out", key_of(3), 11, 3)
+    target.open(resume=False)
+    with pytest.raises(InputError, match=f"{bad}: not a readable chunk file .*rerun that shard"):
+        target.adopt(gather_shards(tmp_path / "a", key_of, 11).files)
+
+
+def test_shards_computed_into_one_folder_keep_each_others_chunks(tmp_path):
+    """A second shard started fresh in the folder of the first removes only its own chunks
+    (it used to delete every chunk file, leaving the first shard's manifest listing none)."""
+    write_shard(tmp_path, Shard(1, 2))
+    write_shard(tmp_path, Shard(2, 2))
+    gathered = gather_shards(tmp_path, key_of, 11)
+    assert sorted(gathered.files) == [0, 1, 2, 3] and gathered.shards == 2
+
+
+def test_a_merge_folder_that_is_a_file_is_said_as_such(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="file: not a folder"):
+        manifest_paths(tmp_path / "file")

@@ -110,3 +110,26 @@ def test_a_damaged_manifest_is_one_line_on_resume_and_a_fresh_start_without(tmp_
     again = SweepCheckpoint(tmp_path, "k", 8, 4)
     again.open(resume=False)
     assert again.todo() == [0, 1]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"PAR1 not parquet at all", "not a readable chunk file"),
+    (None, "not a chunk of a liqbt sweep"),
+])
+def test_an_unreadable_chunk_with_a_matching_hash_is_one_line(tmp_path, content, message):
+    """The hash only says the file is the one listed; a file that was never a chunk (or one
+    of other columns) is one line, not an ArrowInvalid/KeyError crash."""
+    import hashlib
+    import io
+
+    store = SweepCheckpoint(tmp_path, "k1", 8, 4)
+    store.open(resume=False)
+    store.save(chunk(0, 4))
+    if content is None:
+        buffer = io.BytesIO()
+        pd.DataFrame({"x": range(4)}).to_parquet(buffer, index=False)
+        content = buffer.getvalue()
+    store.chunk_path(0).write_bytes(content)
+    store.sha256[0] = hashlib.sha256(content).hexdigest()
+    with pytest.raises(InputError, match=f"chunk-000000.parquet: {message}"):
+        store.load(0)

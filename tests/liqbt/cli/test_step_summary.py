@@ -33,3 +33,25 @@ def test_a_long_summary_is_cut_at_a_line_to_stay_under_1_mib(tmp_path):
     append_step_summary("more " * 1000, tmp_path / "more.md", warnings.append,
                         {"GITHUB_STEP_SUMMARY": str(target)})
     assert target.read_bytes() == written and "is full" in warnings[-1]
+
+
+def test_a_job_summary_that_is_no_regular_file_is_one_warning_not_a_hang(tmp_path):
+    """A folder or a FIFO (opening one for writing blocks until a reader comes): warned, the
+    command's own outputs and exit code untouched."""
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for target in (fifo, tmp_path):
+        warnings = []
+        assert append_step_summary("# s\n", tmp_path / "s.md", warnings.append,
+                                   {"GITHUB_STEP_SUMMARY": str(target)}) is None
+        assert warnings == [f"could not append to GITHUB_STEP_SUMMARY {target} (not a regular "
+                            f"file); the summary is in {tmp_path / 's.md'}"]
+
+
+def test_the_cut_note_cannot_be_broken_by_a_path_with_a_backtick(tmp_path):
+    from liqbt.cli.step_summary import fit_to
+
+    note = fit_to("x\n" * 300, 400, tmp_path / "a`b<i>" / "full.md").splitlines()[-1]
+    assert note.endswith(f"all of it is in {tmp_path}/a\\`b&lt;i&gt;/full.md)*")
