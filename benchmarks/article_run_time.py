@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+BUNDLED_DIR = REPO / "feeds" / "bundled"  # read without importing liqbt (the runs are subprocesses)
 
 
 def one_run(config: str, snapshot: str, numba_cache: Path, workers: int | None) -> dict:
@@ -63,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="liqbt/configs/article.yaml")
     parser.add_argument("--snapshot", default=os.environ.get("LIQBT_SNAPSHOT")
-                        or str(REPO.parent / "shared" / "data"))
+                        or str(BUNDLED_DIR))
     parser.add_argument("--warm-runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="override report.workers")
     args = parser.parse_args()

@@ -18,6 +18,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from feeds.bundle import BUNDLED_DIR
 from feeds.instruments import TickerInstrument
 from feeds.panel import PointInTimePanel
 from feeds.snapshot import SnapshotSource
@@ -27,7 +28,7 @@ from strategies import StrategyContext, build_weight_grid
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--snapshot", default=os.environ.get("LIQBT_SNAPSHOT", "../shared/data"))
+    parser.add_argument("--snapshot", default=os.environ.get("LIQBT_SNAPSHOT", str(BUNDLED_DIR)))
     parser.add_argument("--rebalance", default="monthly", choices=["monthly", "weekly", "daily"])
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()

@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from feeds.bundle import BUNDLED_DIR
+
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = """name: bench
 data: {start: 2020-01-02}
@@ -106,7 +108,7 @@ def signal_run(snapshot: str, signum: int, folder: Path) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--snapshot", default=os.environ.get("LIQBT_SNAPSHOT", "../shared/data"))
+    parser.add_argument("--snapshot", default=os.environ.get("LIQBT_SNAPSHOT", str(BUNDLED_DIR)))
     args = parser.parse_args()
     built, product = grid_seconds()
     band_s, band_mb = band_cost()

@@ -15,7 +15,7 @@
 
 Prints a table and, last, one JSON line.
 
-    LIQBT_SNAPSHOT=../shared/data python benchmarks/sweep_distributed.py --combos 10000
+    python benchmarks/sweep_distributed.py --combos 10000
 """
 
 from __future__ import annotations
@@ -35,10 +35,12 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from sweep_throughput import grid_for, w1_inputs  # noqa: E402
+
 from backtests.sweep import prepare_sweep, run_configured_sweep  # noqa: E402
 from backtests.sweep.sharding import Shard, merge_shards, run_shard  # noqa: E402
+from feeds.bundle import BUNDLED_DIR
 from liqbt.run import sweep_spec  # noqa: E402
-from sweep_throughput import grid_for, w1_inputs  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -78,7 +80,7 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cluster-chunk", type=int, default=1250)
-    parser.add_argument("--snapshot", default=os.environ.get("LIQBT_SNAPSHOT", "../shared/data"))
+    parser.add_argument("--snapshot", default=os.environ.get("LIQBT_SNAPSHOT", str(BUNDLED_DIR)))
     args = parser.parse_args()
     snapshot = Path(args.snapshot)
     config, panel, signals = w1_inputs(snapshot, grid_for(args.combos), 5000)

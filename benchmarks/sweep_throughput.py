@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from backtests.metrics import METRIC_NAMES, summary_metrics  # noqa: E402
 from backtests.sweep import prepare_sweep, run_configured_sweep  # noqa: E402
+from feeds.bundle import BUNDLED_DIR
 from liqbt.config import RunConfig  # noqa: E402
 from liqbt.run import build_panel, compute_configured_signals, sweep_spec  # noqa: E402
 from strategies import build_weight_grid  # noqa: E402
@@ -169,7 +170,7 @@ def main() -> None:
     parser.add_argument("--combos", type=int, default=1000)
     parser.add_argument("--memory", type=int, default=None,
                         help="liqbt path only, report peak RSS for this many combinations")
-    parser.add_argument("--snapshot", default=os.environ.get("LIQBT_SNAPSHOT", "../shared/data"))
+    parser.add_argument("--snapshot", default=os.environ.get("LIQBT_SNAPSHOT", str(BUNDLED_DIR)))
     parser.add_argument("--chunk", type=int, default=5000)
     parser.add_argument("--vectorbt-combos", type=int, default=500)
     parser.add_argument("--vectorbt-batch", type=int, default=100)

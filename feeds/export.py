@@ -1,4 +1,4 @@
-"""`liqbt fetch --export DIR`: write cached data as a snapshot directory (the ../shared/data layout).
+"""`liqbt fetch --export DIR`: write cached data as a snapshot directory (the --snapshot layout).
 
     DIR/fred/<ID>.csv, DIR/other/<ID>.csv      date,value
     DIR/prices/<TICKER>.csv                    date,open,high,low,close,adj_close,volume

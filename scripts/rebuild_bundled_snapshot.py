@@ -1,6 +1,6 @@
 """Rebuild the snapshot bundled with liqbt (feeds/bundled/) from a snapshot directory.
 
-    python scripts/rebuild_bundled_snapshot.py ../shared/data
+    python scripts/rebuild_bundled_snapshot.py DIR     # e.g. a `liqbt fetch CONFIG --export DIR`
     liqbt fetch liqbt/configs/article.yaml --export /tmp/snap    # a newer snapshot, then:
     python scripts/rebuild_bundled_snapshot.py /tmp/snap --describe-as "liqbt fetch --export"
 

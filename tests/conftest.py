@@ -5,9 +5,10 @@ temporary folder of this test process (runs consult the cache before the bundled
 LIQBT_SNAPSHOT is unset.
 
 Real data comes from the snapshot bundled with the package (`snapshot`), so the suite needs
-nothing beside the repository. `shared_snapshot` is the workshop's full snapshot (../shared/data)
-for extra checks; they skip without it, or with LIQBT_TESTS_WITHOUT_SHARED=1 (to try the suite as
-a fresh clone sees it).
+nothing beside the repository. `shared_snapshot` is a full snapshot directory for extra checks
+(the bundle against the snapshot it was built from): `LIQBT_FULL_SNAPSHOT=DIR`, else the
+maintainers' ../shared/data when it is there; they skip without one, or with
+LIQBT_TESTS_WITHOUT_SHARED=1 (to try the suite as a fresh clone sees it).
 """
 
 from __future__ import annotations
@@ -48,10 +49,12 @@ def snapshot_dir() -> Path:
 
 
 def shared_snapshot_dir() -> Path | None:
-    """../shared/data when it is there and not switched off (LIQBT_TESTS_WITHOUT_SHARED=1)."""
-    if os.environ.get("LIQBT_TESTS_WITHOUT_SHARED") or not SHARED_DATA.is_dir():
+    """LIQBT_FULL_SNAPSHOT, else ../shared/data, when it is there and not switched off
+    (LIQBT_TESTS_WITHOUT_SHARED=1)."""
+    full = Path(os.environ.get("LIQBT_FULL_SNAPSHOT") or SHARED_DATA)
+    if os.environ.get("LIQBT_TESTS_WITHOUT_SHARED") or not full.is_dir():
         return None
-    return SHARED_DATA
+    return full
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +66,7 @@ def snapshot() -> Path:
 def shared_snapshot() -> Path:
     path = shared_snapshot_dir()
     if path is None:
-        pytest.skip(f"extra check on the full snapshot, which is not here ({SHARED_DATA})")
+        pytest.skip("extra check on a full snapshot: set LIQBT_FULL_SNAPSHOT=DIR to run it")
     return path
 
 
