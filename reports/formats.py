@@ -36,44 +36,49 @@ def missing(value) -> bool:
         return True
 
 
+def _shown(value, spec: str, template: str = "{}") -> str:
+    """`value` formatted with `spec` into `template`, or the en dash when it is missing."""
+    return MISSING if missing(value) else template.format(format(float(value), spec))
+
+
 def percent(value, digits: int = 2) -> str:
     """0.1234 -> '12.34%'."""
-    return MISSING if missing(value) else f"{float(value):.{digits}%}"
+    return _shown(value, f".{digits}%")
 
 
 def signed_percent(value, digits: int = 1) -> str:
     """0.0123 -> '+1.2%'."""
-    return MISSING if missing(value) else f"{float(value):+.{digits}%}"
+    return _shown(value, f"+.{digits}%")
 
 
 def number(value, digits: int = 2) -> str:
     """A ratio: 0.8532 -> '0.85'."""
-    return MISSING if missing(value) else f"{float(value):.{digits}f}"
+    return _shown(value, f".{digits}f")
 
 
 def signed_number(value, digits: int = 2) -> str:
     """A difference of ratios, sign shown: 0.37 -> '+0.37'."""
-    return MISSING if missing(value) else f"{float(value):+.{digits}f}"
+    return _shown(value, f"+.{digits}f")
 
 
 def bp(value, digits: int = 1) -> str:
     """A spread already in basis points: 12.5 -> '+12.5 bp'."""
-    return MISSING if missing(value) else f"{float(value):+.{digits}f} bp"
+    return _shown(value, f"+.{digits}f", "{} bp")
 
 
 def usd_bn(value, digits: int = 1) -> str:
     """3215.4 -> 'USD 3,215.4 bn'."""
-    return MISSING if missing(value) else f"USD {float(value):,.{digits}f} bn"
+    return _shown(value, f",.{digits}f", "USD {} bn")
 
 
 def pace(value) -> str:
     """A purchase (+) or runoff (-) pace in USD bn a month: 40 -> '+40 bn/month'."""
-    return MISSING if missing(value) else f"{float(value):+,.4g} bn/month"
+    return _shown(value, "+,.4g", "{} bn/month")
 
 
 def grid_value(value) -> str:
     """A sweep parameter as the config wrote it: 0.25 -> '0.25', 3 -> '3'."""
-    return MISSING if missing(value) else f"{float(value):g}"
+    return _shown(value, "g")
 
 
 # A strategy this calm is (almost) the risk-free itself: its excess returns are costs and the
