@@ -1,5 +1,5 @@
 """Claim 5, "the RMP size decides the regime", tested on history: risk-asset returns by the
-purchase scenario known the close before, across a specification set.
+purchase scenario in force when a rule could have traded on it, across a specification set.
 
 Scenarios (rows of the table): `none` (pace <= 0: QT or reinvestment only), `C` token
 (0 < pace <= token_max), `A` moderate, `B` large (pace >= large_min) — from reserve-management-type
@@ -11,8 +11,9 @@ RMPs (the old reading, kept as a specification). The pace is the announced pace 
 
 Statistic: the annualised gap between the mean excess return (over the risk-free) of an
 equal-weight risk basket under B and under none, with a block-bootstrap CI; a scenario with fewer
-than `min_sessions` sessions is not judged, and the page says so. Timing: a label known at the
-close of t governs the return from t to t+1.
+than `min_sessions` sessions is not judged, and the page says so. Timing as in every backtest: a
+label known at the close of t is traded at the close of t+lag (`execution.lag_days`), so it
+governs the return from t+lag to t+lag+1 — never the move on the announcement's own day.
 """
 
 from __future__ import annotations
@@ -61,16 +62,19 @@ def scenario_table(excess: np.ndarray, codes: np.ndarray) -> dict[str, dict]:
 
 def _inputs(inputs: SpecInputs, claim: ScenarioClaim, signals: dict, rf: pd.Series
             ) -> tuple[np.ndarray, np.ndarray]:
-    """(basket excess, scenario codes) per backtest session, the label from the close before."""
+    """(basket excess, scenario codes) per backtest session, the label from the close a rule
+    deciding on it would have traded at (1 + lag sessions before the session's return)."""
     panel = inputs.run.panel
+    delay = 1 + inputs.run.spec.execution.lag_days
     prices = panel.sleeve_prices[claim.sleeves].iloc[panel.start_position:]
     basket = prices.pct_change(fill_method=None).mean(axis=1, skipna=True)
     excess = (basket - rf).to_numpy()
-    pace = inputs.signal(claim.pace_signal, signals.get(claim.pace_signal)).shift(1).to_numpy(float)
+    pace = inputs.signal(claim.pace_signal,
+                         signals.get(claim.pace_signal)).shift(delay).to_numpy(float)
     stance = (None if claim.stance_signal is None else inputs.signal(
-        claim.stance_signal, signals.get(claim.stance_signal)).shift(1).to_numpy(dtype=object))
+        claim.stance_signal, signals.get(claim.stance_signal)).shift(delay).to_numpy(dtype=object))
     codes = classify(pace, stance, claim)
-    codes[0] = -1                                   # no label before the first close
+    codes[:delay] = -1                              # no label traded before the first closes
     codes[np.isnan(excess)] = -1
     return excess, codes
 
