@@ -27,9 +27,7 @@ import numpy as np
 import pandas as pd
 
 from backtests.metrics import TRADING_DAYS, summary_metrics
-from backtests.overfitting import (
-    deflated_sharpe_of_returns, pbo_cscv, per_period_sharpe,
-)
+from backtests.overfitting import deflated_sharpe_of_returns, pbo_cscv, trial_sharpe_variance
 from backtests.results import RunResult
 from backtests.verdict.config import BacktestClaim, VerdictSection
 from backtests.verdict.inference import (
@@ -154,10 +152,8 @@ def _dsr(evaluated: list[_Evaluated], primary: _Evaluated) -> dict:
     """DSR of the primary's OOS rule-minus-benchmark returns; trials = all grid combinations of
     all specifications, their variance from full-sample rule-minus-benchmark Sharpes."""
     trial_sharpes = np.concatenate([
-        per_period_sharpe(annualised_sharpe(item.excess - item.bench_excess[None, :], axis=1))
-        for item in evaluated])
-    finite = trial_sharpes[np.isfinite(trial_sharpes)]
-    variance = float(np.var(finite, ddof=1)) if len(finite) > 1 else 0.0
+        annualised_sharpe(item.excess - item.bench_excess[None, :], axis=1) for item in evaluated])
+    variance = trial_sharpe_variance(trial_sharpes)
     difference = primary.oos - primary.bench_excess[primary.positions]
     deflated = deflated_sharpe_of_returns(difference, len(trial_sharpes), variance)
     return {"dsr": deflated.dsr, "psr": deflated.psr, "n_trials": deflated.n_trials,
