@@ -81,6 +81,15 @@ def grid_value(value) -> str:
     return _shown(value, "g")
 
 
+def risk_free(record: dict) -> str:
+    """What every Sharpe ratio of a run is in excess of, from `RunResult.risk_free_record()`
+    (the same words and number on every page and in summary.json)."""
+    if record.get("sleeve"):
+        return (f"the daily return of sleeve {record['sleeve']}, "
+                f"{percent(record.get('mean_annual'))} a year on average")
+    return f"{percent(record.get('annual'))} a year"
+
+
 # A strategy this calm is (almost) the risk-free itself: its excess returns are costs and the
 # days before it first trades, so a ratio of their mean to their tiny volatility says nothing.
 NEAR_RISKLESS_VOLATILITY = 0.005

@@ -124,13 +124,9 @@ def _nav(pages: Sequence[PageLink]) -> str:
 
 
 def _risk_free_text(result: RunResult) -> str:
-    """What Sharpe ratios are in excess of, read from the run's risk-free series (whatever the
-    run configures: a constant rate, or a series such as the T-bill sleeve)."""
-    daily = result.risk_free_returns()
-    annual = float((1.0 + daily.mean()) ** 252 - 1.0) if len(daily) else 0.0
-    sleeve = result.spec.risk_free.sleeve
-    source = "" if sleeve is None else f" (the daily return of sleeve {html.escape(sleeve)})"
-    return f"the run's risk-free{source}, {formats.percent(annual)} a year on average"
+    """What Sharpe ratios are in excess of (whatever the run configures: a constant rate, or a
+    series such as the T-bill sleeve)."""
+    return f"the run's risk-free ({html.escape(formats.risk_free(result.risk_free_record()))})"
 
 
 def render_index(run: RunReport, manifest: dict, tearsheets: dict[str, str],

@@ -28,7 +28,8 @@ def header_section(run: RunReport, manifest: dict) -> str:
             f"Backtest {sessions['first']} .. {sessions['last']} ({sessions['count']:,} "
             f"sessions); decisions at the close of t trade at t+{spec.execution.lag_days}; fees "
             f"{spec.costs.fees_bps:g} bp, slippage {spec.costs.slippage_bps:g} bp; 252-day years, "
-            f"Sharpe and Sortino in excess of {spec.risk_free.describe()}.")
+            f"Sharpe and Sortino in excess of the risk-free "
+            f"({formats.risk_free(run.result.risk_free_record())}).")
 
 
 def warnings_section(run: RunReport, manifest: dict) -> str:

@@ -195,7 +195,7 @@ def write_verdict_page(run: RunReport, out_dir: Path, manifest: dict) -> PageLin
     if rows is None:
         return None
     return write_verdict_files(rows, out_dir, manifest, run.title,
-                               run.result.spec.risk_free.describe())
+                               formats.risk_free(run.result.risk_free_record()))
 
 
 def write_verdict_files(rows: list[dict], out_dir: Path, manifest: dict, title: str,

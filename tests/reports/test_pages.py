@@ -80,7 +80,7 @@ def test_index_table_cells_sort_by_their_numbers_and_read_in_the_shared_formats(
     cell = (f'<td data-v="{metrics["max_drawdown"]!r}">{formats.percent(metrics["max_drawdown"])}'
             "</td>")
     assert cell in page and 'addEventListener("click"' in page
-    assert "risk-free, 2.00% a year on average" in page  # what the Sharpe ratios are in excess of
+    assert "the run's risk-free (2.00% a year)" in page  # what the Sharpe ratios are in excess of
 
 
 def test_data_age_from_the_last_session_and_the_origin_when_recorded():
