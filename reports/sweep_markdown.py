@@ -22,7 +22,7 @@ TOP_METRICS = ("sharpe", "cagr", "max_drawdown", "volatility", "turnover")
 
 def _headline_text(kind: str, value) -> str:
     if missing(value):
-        return "–"
+        return formats.MISSING
     if kind == "percent":
         return formats.percent(value)
     if kind == "ratio":
@@ -34,12 +34,12 @@ def _headline_text(kind: str, value) -> str:
 
 def _change_text(kind: str, change) -> str:
     if missing(change):
-        return "–"
+        return formats.MISSING
     if kind == "percent":
         return f"{change * 100:+.2f} pp"
     if kind == "ratio":
         return f"{change:+.2e}"
-    return f"{change:+,.0f}" if kind == "count" else f"{change:+.3f}"
+    return f"{change:+,.0f}" if kind == "count" else formats.signed_number(change, 3)
 
 
 def gates_line(summary: dict) -> str:
@@ -58,7 +58,7 @@ def gates_line(summary: dict) -> str:
 
 def _header(summary: dict) -> str:
     best = summary["best"]
-    params = ", ".join(f"{k} = {v:g}" for k, v in best["params"].items())
+    params = ", ".join(f"{k} = {formats.grid_value(v)}" for k, v in best["params"].items())
     return (f"## Sweep of `{summary['strategy']}` ({summary.get('config', '')})\n\n"
             f"{gates_line(summary)}\n\n"
             f"Winner by **{summary['metric']}** (combination {best['combo']}): **{params}**")
@@ -81,7 +81,7 @@ def _headlines(summary: dict) -> str:
              _change_text(h.kind, changes[h.name]["change"])) for h in shown]
     old = baseline.get("winner") or {}
     moved = ("the winner changed from "
-             + ", ".join(f"{text(k)} = {'–' if v is None else f'{v:g}'}" for k, v in old.items())
+             + ", ".join(f"{text(k)} = {formats.grid_value(v)}" for k, v in old.items())
              if baseline["winner_changed"] else "same winner")
     return (table(("headline", "value", "baseline", "change"), rows)
             + f"\n\nBaseline: {code(baseline['file'])} ({text(baseline.get('config'))}); "
@@ -117,7 +117,7 @@ def _top(summary: dict, sweep_table: pd.DataFrame) -> str:
     order = ranked(sweep_table, metric, summary["metric_sense"]).head(TOP_N)
     params = list(summary["grid"])
     metrics = [metric] + [m for m in TOP_METRICS if m != metric]
-    rows = [(int(row["combo"]), *(f"{row[p]:g}" for p in params),
+    rows = [(int(row["combo"]), *(formats.grid_value(row[p]) for p in params),
              *(formats.metric(m, float(row[m])) for m in metrics)) for _, row in order.iterrows()]
     return (f"### Top {len(order)} by {metric} (of {summary['n_eligible']:,} eligible)\n\n"
             + table(("combo", *params, *metrics), rows))

@@ -36,14 +36,6 @@ border-top:2px solid #ccc}table.specs td,table.specs th{font-size:90%;padding:3p
 tr.primary td{font-weight:600}pre.rules{max-height:none;font-size:12px}"""
 
 
-def _pct(value) -> str:
-    return formats.signed_percent(value, 1)
-
-
-def _num(value, digits: int = 2) -> str:
-    return formats.signed_number(value, digits)
-
-
 def _p(value) -> str:
     return formats.number(value, 3)
 
@@ -55,15 +47,15 @@ def headline_numbers(row: dict) -> str:
         oos = m["out_of_sample"]
         return (f"OOS {oos['first']}..{oos['last']}: Sharpe {formats.number(oos['sharpe_rule'])} "
                 f"vs {formats.number(oos['sharpe_benchmark'])}, difference "
-                f"<b>{_num(oos['sharpe_difference'])}"
-                f"</b> [{_num(oos['ci_low'])}, {_num(oos['ci_high'])}], HAC t "
-                f"{_num(oos['t_stat_excess'])}")
+                f"<b>{formats.signed_number(oos['sharpe_difference'])}"
+                f"</b> [{formats.signed_number(oos['ci_low'])}, {formats.signed_number(oos['ci_high'])}], HAC t "
+                f"{formats.signed_number(oos['t_stat_excess'])}")
     if "b_minus_none" in m:
         gap = m["b_minus_none"]
-        cells = ", ".join(f"{name}: {_pct(v['ann_mean_excess'])} ({v['sessions']} d)"
+        cells = ", ".join(f"{name}: {formats.signed_percent(v['ann_mean_excess'])} ({v['sessions']} d)"
                           for name, v in m["by_scenario"].items())
-        return (f"B − none <b>{_pct(gap['ann_mean_gap'])}/yr</b> [{_pct(gap['ci_low'])}, "
-                f"{_pct(gap['ci_high'])}]; by scenario {cells}")
+        return (f"B − none <b>{formats.signed_percent(gap['ann_mean_gap'])}/yr</b> [{formats.signed_percent(gap['ci_low'])}, "
+                f"{formats.signed_percent(gap['ci_high'])}]; by scenario {cells}")
     return (f"<b>{m['hits']}/{m['n_episodes']}</b> stress episodes followed by new or larger "
             f"purchases within {m['horizon_sessions']} sessions vs base rate "
             f"{formats.percent(m['base_rate'], 0)} ({m['qt_eased']} more by QT slowing or "
@@ -101,9 +93,9 @@ def _summary_row(row: dict) -> str:
 def _spec_table(specifications: list[dict], test: str) -> str:
     key, _, scale = ESTIMATES[test]
     lines = []
+    fmt = formats.signed_number if scale == 1.0 else formats.signed_percent
     for spec in specifications:
         value, low, high = (spec.get(k) for k in (key, "ci_low", "ci_high"))
-        fmt = (lambda v: _num(v)) if scale == 1.0 else (lambda v: _pct(v))
         lines.append(f'<tr class="{"primary" if spec["primary"] else ""}"><td>'
                      f'{html.escape(spec["name"])}</td><td>{html.escape(spec["about"])}</td>'
                      f'<td class="num">{fmt(value)}</td><td class="num">[{fmt(low)}, '
@@ -124,8 +116,8 @@ def _real_window(row: dict) -> str:
         return f"<p>Real products only from {real['from']}: {html.escape(real.get('note', ''))}.</p>"
     return (f'<p class="real-window">On real products only (out-of-sample sessions from '
             f"{real['from']}, {real['sessions']} sessions): Sharpe difference "
-            f"<b>{_num(real['sharpe_difference'])}</b> [{_num(real['ci_low'])}, "
-            f"{_num(real['ci_high'])}], p {_p(real['p_value'])}.</p>")
+            f"<b>{formats.signed_number(real['sharpe_difference'])}</b> [{formats.signed_number(real['ci_low'])}, "
+            f"{formats.signed_number(real['ci_high'])}], p {_p(real['p_value'])}.</p>")
 
 
 def _detail(row: dict) -> str:
@@ -144,13 +136,13 @@ def _detail(row: dict) -> str:
     since = m.get("since_articles") or m.get("rule_backtest", {}).get("since_articles")
     if since and "total_return_rule" in since:
         parts.append(f"<p>Since {since['since']} ({since['sessions']} sessions, too short to "
-                     f"test): rule {_pct(since['total_return_rule'])} vs benchmark "
-                     f"{_pct(since['total_return_benchmark'])}.</p>")
+                     f"test): rule {formats.signed_percent(since['total_return_rule'])} vs benchmark "
+                     f"{formats.signed_percent(since['total_return_benchmark'])}.</p>")
     if "rule_backtest_of" in m:
         rule = m["rule_backtest"]["out_of_sample"]
         parts.append(f"<p>The rule itself ({html.escape(m['rule_backtest_of'])}, DSR and PBO "
-                     f"above): Sharpe difference {_num(rule['sharpe_difference'])} "
-                     f"[{_num(rule['ci_low'])}, {_num(rule['ci_high'])}], p "
+                     f"above): Sharpe difference {formats.signed_number(rule['sharpe_difference'])} "
+                     f"[{formats.signed_number(rule['ci_low'])}, {formats.signed_number(rule['ci_high'])}], p "
                      f"{_p(rule['p_value'])}.</p>")
     if m.get("too_few_sessions"):
         parts.append(f"<p>Too few sessions to judge (fewer than {m['min_sessions']}): "
