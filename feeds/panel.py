@@ -70,7 +70,7 @@ class PointInTimePanel:
     def __init__(self, source: Source, instruments: Mapping[str, Instrument],
                  start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
                  cutoff: pd.Timestamp | None = None, quality: QualityPolicy | None = None,
-                 *, checked: CheckedSource | None = None):
+                 *, checked: CheckedSource | None = None, say_notes: bool = True):
         self.source = source
         self.quality = quality or QualityPolicy()
         self.checked = checked or CheckedSource(source, self.quality)
@@ -86,7 +86,8 @@ class PointInTimePanel:
             index=self.sessions)
         self._series_cache: dict[str, pd.Series] = {}
         self.window_notes = [] if cutoff is not None else window_notes(self)
-        say_window_notes(self.window_notes)
+        if say_notes:  # off for stand-in panels (tracing what a config reads): not the run's
+            say_window_notes(self.window_notes)
 
     def _build_paths(self, start: pd.Timestamp | None, last: pd.Timestamp | None
                      ) -> tuple[dict[str, PricePath], pd.DatetimeIndex]:

@@ -9,7 +9,6 @@ caller is told which signal it was.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -40,12 +39,8 @@ def config_inputs(config: RunConfig) -> DataInputs:
     recorder = RecordingSource()
     start = pd.Timestamp(config.data.start) if config.data.start else None
     end = pd.Timestamp(config.data.end) if config.data.end else None
-    window = logging.getLogger("liqbt.window")  # notes on the recorder's stand-in data would be
-    window.disabled = True                        # said again, for real, by the run's panel
-    try:
-        panel = PointInTimePanel(recorder, config.universe, start, end)
-    finally:
-        window.disabled = False
+    # notes on the recorder's stand-in data would be said again, for real, by the run's panel
+    panel = PointInTimePanel(recorder, config.universe, start, end, say_notes=False)
     untraced: dict[str, str] = {}
     for name, section in config.signals.items():
         try:
