@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from reports import formats
-from reports.markdown import cell
+from reports.markdown import table
 from signals import compute_signal, get_signal
 
 WEIGHT_EPSILON = 1e-9
@@ -157,22 +157,21 @@ def _headlines(state: LatestState) -> tuple[SignalNow | None, ...]:
     return state.regime, state.stance, state.pace
 
 
-def latest_markdown(state: LatestState) -> str:
-    """The panel as a Markdown section: headline, signals table, strategies table."""
-    lines = [f"## Where it stands now (close of {state.last_session})", "",
-             *(f"- {_headline_text(item, what, fn)}" for item, (fn, what)
-               in zip(_headlines(state), HEADLINES)), ""]
+def latest_markdown(state: LatestState, level: int = 2) -> str:
+    """The panel as a Markdown section (heading `level`): headline, signals table, strategies
+    table."""
+    parts = [f"{'#' * level} Where it stands now (close of {state.last_session})",
+             "\n".join(f"- {_headline_text(item, what, fn)}" for item, (fn, what)
+                       in zip(_headlines(state), HEADLINES))]
     if state.signals:
-        lines += ["| signal | value | known since | as of |", "|---|---:|---|---|"]
-        lines += [f"| {s.name} | {cell(s.text)} | {s.since} | {s.as_of} |" for s in state.signals]
-        lines.append("")
+        parts.append(table(("signal", "value", "known since", "as of"),
+                           [(s.name, s.text, s.since, s.as_of) for s in state.signals], "lrll"))
     if state.strategies:
-        lines += ["| strategy | target weights | decided at the close of | trades at the close of"
-                  " |", "|---|---|---|---|"]
-        lines += [f"| {s.name} | {cell(_weights_text(s))} | {s.decided} | {cell(_trades_text(s))} |"
-                  for s in state.strategies]
-        lines.append("")
-    return "\n".join(lines)
+        parts.append(table(("strategy", "target weights", "decided at the close of",
+                            "trades at the close of"),
+                           [(s.name, _weights_text(s), s.decided, _trades_text(s))
+                            for s in state.strategies], "llll"))
+    return "\n\n".join(parts) + "\n"
 
 
 def latest_html(state: LatestState) -> str:

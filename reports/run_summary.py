@@ -83,7 +83,7 @@ def verdict_section(run: RunReport, manifest: dict) -> str | None:
 
 def latest_section(run: RunReport, manifest: dict) -> str:
     """Where the signals and the strategies stand at the last session (as on index.html)."""
-    return latest_markdown(latest_state(run.result)).replace("## Where", "### Where", 1)
+    return latest_markdown(latest_state(run.result), level=3)
 
 
 def footer_section(run: RunReport, manifest: dict) -> str:

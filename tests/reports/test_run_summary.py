@@ -54,10 +54,10 @@ def test_a_report_title_cannot_inject_markdown_or_html_into_the_job_page():
     from reports.run_summary import header_section
 
     spec = SimpleNamespace(execution=SimpleNamespace(lag_days=1),
-                           costs=SimpleNamespace(fees_bps=0, slippage_bps=0),
-                           risk_free=SimpleNamespace(describe=lambda: "0.00% a year"))
+                           costs=SimpleNamespace(fees_bps=0, slippage_bps=0))
+    record = {"sleeve": None, "annual": 0.0}
     run = SimpleNamespace(title="T|`x`<script>alert(2)</script>\n\n## injected\n| a | b |",
-                          result=SimpleNamespace(spec=spec))
+                          result=SimpleNamespace(spec=spec, risk_free_record=lambda: record))
     head = header_section(run, {"sessions": {"first": "a", "last": "b", "count": 2}})
     first = head.splitlines()[0]
     assert first == ("## liqbt run: T\\|\\`x\\`&lt;script&gt;alert(2)&lt;/script&gt;  "
