@@ -64,6 +64,11 @@ class RiskFreeSection(ConfigModel):
         """The annual rate when constant (0 when nothing is set)."""
         return 0.0 if self.annual is None else self.annual
 
+    def record(self) -> dict:
+        """What was configured, as summary.json and sweep_summary.json record it."""
+        return {"kind": "sleeve" if self.sleeve else "constant", "sleeve": self.sleeve,
+                "annual": None if self.sleeve else self.constant, "description": self.describe()}
+
     def describe(self) -> str:
         if self.sleeve is not None:
             return f"the daily return of sleeve {self.sleeve}"

@@ -18,7 +18,7 @@ from backtests.config import (
     CostsSection, EventStudySection, ExecutionSection, RiskFreeSection, execution_costs,
 )
 from backtests.engine import BacktestResult, simulate
-from backtests.metrics import daily_risk_free, summarise
+from backtests.metrics import TRADING_DAYS, daily_risk_free, summarise
 from backtests.verdict.config import VerdictSection
 from feeds.errors import DataError
 from feeds.panel import PointInTimePanel
@@ -83,12 +83,9 @@ class RunResult:
 
     def risk_free_record(self) -> dict:
         """Which risk-free was used, for summary.json and the pages."""
-        section = self.spec.risk_free
         rf = self.risk_free_returns()
-        return {"kind": "sleeve" if section.sleeve else "constant", "sleeve": section.sleeve,
-                "annual": None if section.sleeve else section.constant,
-                "mean_annual": float((1.0 + rf).prod() ** (252 / max(len(rf), 1)) - 1.0),
-                "description": section.describe()}
+        return {**self.spec.risk_free.record(),
+                "mean_annual": float((1.0 + rf).prod() ** (TRADING_DAYS / max(len(rf), 1)) - 1.0)}
 
     def benchmark_returns(self, strategy_name: str) -> tuple[str, pd.Series] | None:
         """(label, daily returns) of the benchmark a strategy is compared with."""
