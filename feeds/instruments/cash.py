@@ -67,6 +67,9 @@ class TBillInstrument(InstrumentModel):
     """
 
     prices_on_run_sessions: ClassVar[bool] = True
+    # The accrual into session k uses DTB3 of k-1, which H.15 publishes ~16:15 ET on k, after
+    # that close: a rule reading the price sees it one session later (the P&L is unchanged).
+    price_public_sessions_later: ClassVar[int] = 1
 
     tbill: Annotated[str, Field(min_length=1, pattern=SERIES_PATTERN,
                                 description="catalog id of a bill rate on a discount basis")]

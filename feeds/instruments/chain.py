@@ -65,6 +65,11 @@ class ChainInstrument(InstrumentModel):
                                      "links in time order, each since: after the previous until:")
         return self
 
+    @property
+    def price_public_sessions_later(self) -> int:  # type: ignore[override]
+        """The latest any link publishes (a rule reads the whole chain the same way)."""
+        return max(link.price_public_sessions_later for link in self.chain)
+
     def tickers(self) -> list[str]:
         return list(dict.fromkeys(t for link in self.chain for t in link.tickers()))
 

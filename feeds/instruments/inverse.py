@@ -82,6 +82,11 @@ class InverseInstrument(InstrumentModel):
             percent_series_problem(self.collateral)
         return self
 
+    @property
+    def price_public_sessions_later(self) -> int:  # type: ignore[override]
+        """1 with collateral: its accrual into k uses DTB3 of k-1, published after k's close."""
+        return 1 if self.collateral is not None else 0
+
     def tickers(self) -> list[str]:
         return [self.inverse_of] + ([self.reference.ticker] if self.reference else [])
 

@@ -76,6 +76,12 @@ class EtfSteepenerInstrument(InstrumentModel):
         """Units of the back ETF sold per unit of the front ETF held (D_front / D_back)."""
         return self.front_duration / self.back_duration
 
+    @property
+    def price_public_sessions_later(self) -> int:  # type: ignore[override]
+        """1 with a short rebate: its accrual into k uses the bill rate of k-1, published after
+        k's close."""
+        return 1 if self.short_rebate is not None else 0
+
     def tickers(self) -> list[str]:
         return [self.front, self.back]
 

@@ -167,3 +167,30 @@ def test_rates_only_universe_uses_the_series_own_dates():
     source = MemorySource(series={"DTB3": pd.Series(5.0, index=dates)})
     panel = PointInTimePanel(source, {"cash": TBillInstrument(tbill="DTB3")})
     assert list(panel.sessions) == list(dates)
+
+
+def test_prices_built_from_a_bill_rate_reach_rules_a_session_later(snapshot):
+    """The accrual into session k uses DTB3 of k-1, which H.15 publishes after k's close: a rule
+    reads such a price (cash, a synthetic earning collateral, a rebated short, a chain holding
+    one) one session late, while the P&L is booked on the true closes."""
+    from pydantic import TypeAdapter
+
+    from feeds.instruments import InstrumentField
+    from feeds.snapshot import SnapshotSource
+
+    parse_instrument = TypeAdapter(InstrumentField).validate_python
+
+    raw = {"cash": {"tbill": "DTB3"}, "spy": "SPY",
+           "synthetic": {"inverse_of": "VIXY", "collateral": "DTB3"},
+           "bare": {"inverse_of": "VIXY"},
+           "rebated": {"steepener": "etf", "front": "SHY", "back": "IEF", "short_rebate": "DTB3"},
+           "chained": {"chain": [{"inverse_of": "VIXY", "collateral": "DTB3"},
+                                 {"ticker": "SVXY", "since": "2018-02-28"}]}}
+    instruments = {name: parse_instrument(spec) for name, spec in raw.items()}
+    assert {name: i.price_public_sessions_later for name, i in instruments.items()} == {
+        "cash": 1, "spy": 0, "synthetic": 1, "bare": 0, "rebated": 1, "chained": 1}
+    panel = PointInTimePanel(SnapshotSource(snapshot), {k: instruments[k] for k in ("cash", "spy")},
+                             start=pd.Timestamp("2020-01-02"), end=pd.Timestamp("2020-03-31"))
+    pd.testing.assert_series_equal(panel.decision_prices["cash"],
+                                   panel.sleeve_prices["cash"].shift(1))
+    pd.testing.assert_series_equal(panel.decision_prices["spy"], panel.sleeve_prices["spy"])
