@@ -18,6 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from feeds.errors import InputError, shown
+from feeds.schema import ConfigModel
 
 _NUMERIC = (int, float, bool)
 
@@ -137,9 +138,16 @@ def expand_grid(params_model: type[BaseModel], base: Mapping[str, Any] | BaseMod
     axes = [_axis_values(params_model, base_model, name, grid[name]) for name in names]
     combos = pd.DataFrame(dict(zip(names, product_columns(axes))) if names else {},
                           index=pd.RangeIndex(grid_size(grid)), dtype=float)
-    if len(names) > 1 and params_model.__pydantic_decorators__.model_validators:
+    if len(names) > 1 and _relates_fields(params_model):
         _check_combinations(params_model, base_model, combos)
     return ParamGrid(base_model, combos)
+
+
+def _relates_fields(params_model: type[BaseModel]) -> bool:
+    """True when the rule's parameters have model validators of their own (beyond the ones every
+    config section has, which look at one field at a time)."""
+    own = set(params_model.__pydantic_decorators__.model_validators)
+    return bool(own - set(ConfigModel.__pydantic_decorators__.model_validators))
 
 
 def _check_combinations(params_model: type[BaseModel], base_model: BaseModel,
