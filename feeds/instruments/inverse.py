@@ -117,7 +117,9 @@ class InverseInstrument(InstrumentModel):
             return path
         try:
             real = self.reference.build(source).prices
-        except DataError:  # not listed yet at a cutoff: nothing to compare
-            return path
+        except DataError as exc:
+            if getattr(source, "cutoff", None) is not None:  # not listed yet at a cutoff
+                return path
+            raise DataError(f"inverse_of {self.inverse_of}: its reference: {exc}") from None
         report = tracking_report(path.prices, real, self.reference.ticker)
         return replace(path, tracking=report)

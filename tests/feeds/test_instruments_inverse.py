@@ -126,3 +126,26 @@ def test_settlement_move_keeps_the_underlying_two_day_return():
 def test_inverse_reports_the_ticker_it_needs():
     instrument = InverseInstrument(inverse_of="VIXY")
     assert instrument.tickers() == ["VIXY"] and instrument.series_ids() == []
+
+
+def test_a_reference_product_that_is_missing_is_an_error_not_a_silently_dropped_report():
+    """The tracking report is part of the manifest: without the reference's data in a full run
+    the build says so; only at a cutoff (a product not listed yet) is there nothing to compare."""
+    from feeds.errors import DataError
+
+    closes = pd.Series(np.linspace(20.0, 30.0, 60), index=business_days("2020-01-06", 60))
+    instrument = InverseInstrument(inverse_of="VIXY", reference={"ticker": "REAL"})
+
+    class WithoutReal(MemorySource):          # as the real sources say a ticker is missing
+        def prices(self, ticker):
+            if ticker == "REAL":
+                raise DataError("ticker 'REAL' is not in the snapshot")
+            return super().prices(ticker)
+
+    with pytest.raises(DataError, match="inverse_of VIXY: its reference: ticker 'REAL' is not"):
+        instrument.build(WithoutReal(prices={"VIXY": closes}))
+
+    class AtCutoff(WithoutReal):
+        cutoff = closes.index[-1]
+
+    assert instrument.build(AtCutoff(prices={"VIXY": closes})).tracking is None
